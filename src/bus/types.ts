@@ -117,3 +117,14 @@ export interface ChannelAdapter {
   /** Show a "typing" indicator, where the platform has one. Failures are ignored by callers. */
   typing?(chatId: string): Promise<void>;
 }
+
+/**
+ * Minimal view of the HTTP server that adapters with webhooks register routes on.
+ * It matches Fastify's instance so the composition root can pass its server directly.
+ */
+export type HttpMount = import('fastify').FastifyInstance;
+
+/** Adapters that receive webhooks implement this to add their routes to the shared server. */
+export interface WebhookAdapter {
+  mount(app: HttpMount): void | Promise<void>;
+}
