@@ -1,0 +1,44 @@
+import { resolveLocale, t } from '../../i18n.js';
+import type { GenerateRequest, GenerateResult, Provider } from '../types.js';
+import type { Faq } from './faq.js';
+import { HandoffPhrases } from './handoff-phrases.js';
+import { FaqMatcher } from './matcher.js';
+
+/**
+ * The provider that needs no API key: answers from the FAQ file, recognizes a request for a
+ * person, and otherwise says honestly that it does not know and hands over.
+ */
+export class RulesProvider implements Provider {
+  readonly name = 'rules';
+  readonly kind = 'rules' as const;
+  readonly model: string;
+  readonly matcher: FaqMatcher;
+  private readonly handoffPhrases: HandoffPhrases;
+
+  constructor(readonly faq: Faq) {
+    this.model = `faq@${faq.version}`;
+    this.matcher = new FaqMatcher(faq);
+    this.handoffPhrases = new HandoffPhrases(faq);
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const locale = resolveLocale(request.locale);
+    const lastUser = [...request.messages].reverse().find((turn) => turn.role === 'user');
+    const question = lastUser?.content ?? '';
+    const base = { toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, provider: this.name, model: this.model };
+
+    if (this.handoffPhrases.matches(question)) {
+      return { ...base, text: '', finishReason: 'stop', handoff: { reason: 'customer_requested' } };
+    }
+    const match = this.matcher.match(question, locale);
+    if (match) {
+      return { ...base, text: match.entry.answers[locale], finishReason: 'stop' };
+    }
+    return {
+      ...base,
+      text: t(locale, 'core.rules_unknown'),
+      finishReason: 'stop',
+      handoff: { reason: 'no_answer' },
+    };
+  }
+}

@@ -1,0 +1,399 @@
+import { and, asc, desc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import type { InboundMessage } from '../bus/types.js';
+import { openSqlite, type OpenedDatabase, type SqliteDb } from './db.js';
+import { accounts, conversations, customers, messages, orders, requestLog } from './schema.js';
+import type {
+  AcceptedInbound,
+  ConversationRow,
+  ConversationState,
+  CustomerRow,
+  InboundRow,
+  MessageRow,
+  OrderRow,
+  OutboundDraft,
+  OutboundRow,
+  RequestLogEntry,
+  Store,
+} from './types.js';
+
+/** Conversation id for a chat: the same scheme on every channel. */
+export function conversationIdFor(channel: string, chatId: string): string {
+  return `${channel}:${chatId}`;
+}
+
+/** Customer id for a platform user. */
+export function customerIdFor(channel: string, platformUserId: string): string {
+  return `${channel}:${platformUserId}`;
+}
+
+type MessageRecord = typeof messages.$inferSelect;
+
+function toInbound(row: MessageRecord, customerId: string): InboundRow {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    channel: row.channel,
+    platformMessageId: row.platformMessageId ?? '',
+    customerId,
+    text: row.text,
+    attachments: row.extra ? JSON.parse(row.extra) : [],
+    state: row.state as InboundRow['state'],
+    outcome: row.outcome,
+    createdAt: row.createdAt,
+  };
+}
+
+function toOutbound(row: MessageRecord): OutboundRow {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    channel: row.channel,
+    author: row.author,
+    kind: row.kind as OutboundRow['kind'],
+    text: row.text,
+    buttons: row.extra ? JSON.parse(row.extra) : [],
+    state: row.state as OutboundRow['state'],
+    replyToId: row.replyToId,
+    attempts: row.attempts,
+    createdAt: row.createdAt,
+  };
+}
+
+/** The embedded store: one SQLite file, writes in IMMEDIATE transactions. */
+export class SqliteStore implements Store {
+  readonly db: SqliteDb;
+  private readonly opened: OpenedDatabase;
+
+  constructor(url: string) {
+    this.opened = openSqlite(url);
+    this.db = this.opened.db;
+  }
+
+  /** Run `fn` in a transaction that takes the write lock at BEGIN, so it never fails midway on SQLITE_BUSY. */
+  private write<T>(fn: (tx: SqliteDb) => T): T {
+    return this.db.transaction((tx) => fn(tx as unknown as SqliteDb), { behavior: 'immediate' });
+  }
+
+  async acceptInbound(message: InboundMessage, now: number): Promise<AcceptedInbound> {
+    const conversationId = conversationIdFor(message.channel, message.chatId);
+    const customerId = customerIdFor(message.channel, message.sender.id);
+    const locale = message.sender.locale ?? 'en';
+
+    return this.write((tx) => {
+      const existing = tx
+        .select({ id: messages.id, state: messages.state, conversationId: messages.conversationId })
+        .from(messages)
+        .where(
+          and(eq(messages.channel, message.channel), eq(messages.platformMessageId, message.platformMessageId)),
+        )
+        .get();
+      if (existing) {
+        return {
+          messageId: existing.id,
+          conversationId: existing.conversationId,
+          customerId,
+          duplicate: true,
+          state: existing.state as AcceptedInbound['state'],
+        };
+      }
+
+      tx.insert(customers)
+        .values({
+          id: customerId,
+          channel: message.channel,
+          platformUserId: message.sender.id,
+          displayName: message.sender.displayName ?? null,
+          locale,
+          firstSeenAt: now,
+          lastSeenAt: now,
+        })
+        .onConflictDoUpdate({
+          target: customers.id,
+          set: {
+            lastSeenAt: now,
+            ...(message.sender.displayName ? { displayName: message.sender.displayName } : {}),
+            ...(message.sender.locale ? { locale } : {}),
+          },
+        })
+        .run();
+
+      tx.insert(conversations)
+        .values({
+          id: conversationId,
+          channel: message.channel,
+          chatId: message.chatId,
+          customerId,
+          locale,
+          lastInboundAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoUpdate({
+          target: conversations.id,
+          set: { lastInboundAt: now, updatedAt: now, ...(message.sender.locale ? { locale } : {}) },
+        })
+        .run();
+
+      const inserted = tx
+        .insert(messages)
+        .values({
+          conversationId,
+          direction: 'in',
+          channel: message.channel,
+          platformMessageId: message.platformMessageId,
+          author: `customer:${message.sender.id}`,
+          kind: 'message',
+          text: message.text,
+          extra: message.attachments.length > 0 ? JSON.stringify(message.attachments) : null,
+          state: 'received',
+          createdAt: message.receivedAt.getTime(),
+          updatedAt: now,
+        })
+        .returning({ id: messages.id })
+        .get();
+
+      return { messageId: inserted.id, conversationId, customerId, duplicate: false, state: 'received' };
+    });
+  }
+
+  async claimInbound(messageId: number, now: number): Promise<InboundRow | undefined> {
+    return this.write((tx) => {
+      const row = tx.select().from(messages).where(eq(messages.id, messageId)).get();
+      if (!row || row.direction !== 'in' || row.state === 'done') return undefined;
+      tx.update(messages)
+        .set({ state: 'processing', attempts: row.attempts + 1, updatedAt: now })
+        .where(eq(messages.id, messageId))
+        .run();
+      return toInbound({ ...row, state: 'processing' }, this.customerOf(tx, row.conversationId));
+    });
+  }
+
+  private customerOf(tx: SqliteDb, conversationId: string): string {
+    const conversation = tx
+      .select({ customerId: conversations.customerId })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId))
+      .get();
+    return conversation?.customerId ?? '';
+  }
+
+  async getInbound(messageId: number): Promise<InboundRow | undefined> {
+    const row = this.db.select().from(messages).where(eq(messages.id, messageId)).get();
+    if (!row || row.direction !== 'in') return undefined;
+    return toInbound(row, this.customerOf(this.db, row.conversationId));
+  }
+
+  async completeInbound(
+    messageId: number,
+    outcome: string,
+    replies: OutboundDraft[],
+    log: RequestLogEntry | null,
+    now: number,
+  ): Promise<OutboundRow[]> {
+    return this.write((tx) => {
+      const inbound = tx.select().from(messages).where(eq(messages.id, messageId)).get();
+      if (!inbound) throw new Error(`inbound message ${messageId} not found`);
+      // A second completion of the same message would send a second reply: keep the first.
+      if (inbound.state === 'done') {
+        return tx
+          .select()
+          .from(messages)
+          .where(eq(messages.replyToId, messageId))
+          .orderBy(asc(messages.id))
+          .all()
+          .map(toOutbound);
+      }
+
+      tx.update(messages).set({ state: 'done', outcome, updatedAt: now }).where(eq(messages.id, messageId)).run();
+
+      const rows = replies.map((draft) =>
+        tx
+          .insert(messages)
+          .values({
+            conversationId: inbound.conversationId,
+            direction: 'out',
+            channel: inbound.channel,
+            author: draft.author ?? 'bot',
+            kind: draft.kind,
+            text: draft.text,
+            extra: draft.buttons && draft.buttons.length > 0 ? JSON.stringify(draft.buttons) : null,
+            state: 'pending',
+            replyToId: messageId,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning()
+          .get(),
+      );
+
+      if (log) {
+        tx.insert(requestLog)
+          .values({
+            ...log,
+            validatorReasons: log.validatorReasons ? JSON.stringify(log.validatorReasons) : null,
+          })
+          .run();
+      }
+      return rows.map(toOutbound);
+    });
+  }
+
+  async enqueueOutbound(conversationId: string, draft: OutboundDraft, now: number): Promise<OutboundRow> {
+    return this.write((tx) => {
+      const conversation = tx.select().from(conversations).where(eq(conversations.id, conversationId)).get();
+      if (!conversation) throw new Error(`conversation ${conversationId} not found`);
+      const row = tx
+        .insert(messages)
+        .values({
+          conversationId,
+          direction: 'out',
+          channel: conversation.channel,
+          author: draft.author ?? 'bot',
+          kind: draft.kind,
+          text: draft.text,
+          extra: draft.buttons && draft.buttons.length > 0 ? JSON.stringify(draft.buttons) : null,
+          state: 'pending',
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+        .get();
+      return toOutbound(row);
+    });
+  }
+
+  async markSent(outboundId: number, platformIds: string[], now: number): Promise<void> {
+    this.db
+      .update(messages)
+      .set({ state: 'sent', sentPlatformIds: JSON.stringify(platformIds), updatedAt: now })
+      .where(eq(messages.id, outboundId))
+      .run();
+  }
+
+  async markSendFailed(outboundId: number, error: string, final: boolean, now: number): Promise<void> {
+    this.db
+      .update(messages)
+      .set({
+        state: final ? 'failed' : 'pending',
+        error,
+        attempts: sql`${messages.attempts} + 1`,
+        updatedAt: now,
+      })
+      .where(eq(messages.id, outboundId))
+      .run();
+  }
+
+  async listOpenInbound(): Promise<Array<{ id: number; conversationId: string }>> {
+    return this.db
+      .select({ id: messages.id, conversationId: messages.conversationId })
+      .from(messages)
+      .where(and(inArray(messages.state, ['received', 'processing']), eq(messages.direction, 'in')))
+      .orderBy(asc(messages.id))
+      .all();
+  }
+
+  async listPendingOutbound(): Promise<OutboundRow[]> {
+    return this.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.state, 'pending'), eq(messages.direction, 'out')))
+      .orderBy(asc(messages.id))
+      .all()
+      .map(toOutbound);
+  }
+
+  async listReplies(inboundId: number): Promise<OutboundRow[]> {
+    return this.db
+      .select()
+      .from(messages)
+      .where(eq(messages.replyToId, inboundId))
+      .orderBy(asc(messages.id))
+      .all()
+      .map(toOutbound);
+  }
+
+  async getConversation(id: string): Promise<ConversationRow | undefined> {
+    return this.db.select().from(conversations).where(eq(conversations.id, id)).get();
+  }
+
+  async setConversationState(id: string, state: ConversationState, now: number): Promise<void> {
+    this.db.update(conversations).set({ state, updatedAt: now }).where(eq(conversations.id, id)).run();
+  }
+
+  async setConversationSummary(id: string, summary: string, coversTo: number, now: number): Promise<void> {
+    this.db
+      .update(conversations)
+      .set({ summary, summaryCoversTo: coversTo, updatedAt: now })
+      .where(eq(conversations.id, id))
+      .run();
+  }
+
+  async markUnreachable(id: string, now: number): Promise<void> {
+    this.db.update(conversations).set({ unreachable: true, updatedAt: now }).where(eq(conversations.id, id)).run();
+  }
+
+  async listMessages(conversationId: string, limit: number, uptoId?: number): Promise<MessageRow[]> {
+    const rows = this.db
+      .select({
+        id: messages.id,
+        direction: messages.direction,
+        author: messages.author,
+        kind: messages.kind,
+        text: messages.text,
+        state: messages.state,
+        outcome: messages.outcome,
+        replyToId: messages.replyToId,
+        createdAt: messages.createdAt,
+      })
+      .from(messages)
+      .where(
+        uptoId === undefined
+          ? eq(messages.conversationId, conversationId)
+          : and(
+              eq(messages.conversationId, conversationId),
+              or(eq(messages.direction, 'out'), lte(messages.id, uptoId)),
+            ),
+      )
+      .orderBy(desc(messages.id))
+      .limit(limit)
+      .all();
+    const position = (row: MessageRow) => (row.replyToId === null ? row.id : row.replyToId + 0.5);
+    return rows.sort((a, b) => position(a) - position(b) || a.id - b.id);
+  }
+
+  async getCustomer(id: string): Promise<CustomerRow | undefined> {
+    return this.db.select().from(customers).where(eq(customers.id, id)).get();
+  }
+
+  async getAccount(customerId: string) {
+    return this.db.select().from(accounts).where(eq(accounts.customerId, customerId)).get();
+  }
+
+  async listOrders(customerId: string): Promise<OrderRow[]> {
+    return this.db
+      .select()
+      .from(orders)
+      .where(eq(orders.customerId, customerId))
+      .orderBy(desc(orders.createdAt))
+      .all()
+      .map((row) => ({ ...row, items: JSON.parse(row.items) as string[] }));
+  }
+
+  async getOrder(orderId: string): Promise<OrderRow | undefined> {
+    const row = this.db.select().from(orders).where(eq(orders.id, orderId)).get();
+    return row ? { ...row, items: JSON.parse(row.items) as string[] } : undefined;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      this.opened.sqlite.prepare('SELECT 1').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.opened.close();
+  }
+}
