@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import type { InboundMessage } from '../bus/types.js';
 import { openSqlite, type OpenedDatabase, type SqliteDb } from './db.js';
 import { accounts, conversations, customers, messages, orders, requestLog } from './schema.js';
@@ -382,6 +382,15 @@ export class SqliteStore implements Store {
   async getOrder(orderId: string): Promise<OrderRow | undefined> {
     const row = this.db.select().from(orders).where(eq(orders.id, orderId)).get();
     return row ? { ...row, items: JSON.parse(row.items) as string[] } : undefined;
+  }
+
+  async providerCounts(sinceMs: number) {
+    return this.db
+      .select({ provider: requestLog.provider, fallbackLevel: requestLog.fallbackLevel, count: sql<number>`count(*)` })
+      .from(requestLog)
+      .where(gte(requestLog.finishedAt, sinceMs))
+      .groupBy(requestLog.provider, requestLog.fallbackLevel)
+      .all();
   }
 
   async ping(): Promise<boolean> {

@@ -172,6 +172,9 @@ export interface Store {
   listOrders(customerId: string): Promise<OrderRow[]>;
   getOrder(orderId: string): Promise<OrderRow | undefined>;
 
+  /** Handled messages since `sinceMs` per provider and fallback level, from the request log. */
+  providerCounts(sinceMs: number): Promise<Array<{ provider: string | null; fallbackLevel: number | null; count: number }>>;
+
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
