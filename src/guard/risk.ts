@@ -100,10 +100,15 @@ interface SenderState {
 // marker does not count as many separate attempts.
 const MAX_INJECTION_EVENTS_PER_MESSAGE = 2;
 
+// Counts stop growing here (level 0.98). Without a cap a long attack would keep a sender at
+// full risk for many half-lives after it stopped; with it, a saturated signal falls below a
+// quarter of its weight after four half-lives.
+const MAX_SIGNAL_COUNT = 4;
+
 /**
  * Risk score in [0, 1] per sender from signals that decay exponentially over time.
- * Each event adds 1 to its signal's count; the count halves every `halfLifeMs`; the signal's
- * level is `1 - exp(-count)` (1 event 0.63, 2 events 0.86, 3 events 0.95).
+ * Each event adds 1 to its signal's count, capped at 4; the count halves every `halfLifeMs`;
+ * the signal's level is `1 - exp(-count)` (1 event 0.63, 2 events 0.86, 3 events 0.95).
  *
  * NOTE: state lives in process memory, so each process of a scaled-out deployment scores
  * only the messages it handled and a restart forgets every sender.
@@ -241,7 +246,7 @@ export class RiskTracker {
   private add(state: SenderState, signal: EventSignal, events: number, now: number): void {
     const current = state.counts[signal];
     const value = current ? this.decayed(current, now) : 0;
-    state.counts[signal] = { value: value + events, at: now };
+    state.counts[signal] = { value: Math.min(MAX_SIGNAL_COUNT, value + events), at: now };
   }
 
   private decayed(count: DecayingCount, now: number): number {
