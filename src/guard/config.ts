@@ -38,7 +38,7 @@ const riskWeightsJson = z
 
 
 /**
- * Environment variables of the guard. The lead merges this fragment into `src/config.ts`;
+ * Environment variables of the guard, a fragment of the application's environment schema.
  * `guardOptionsFromEnv` turns the parsed values into `createGuard` options.
  */
 export const guardEnv = z.object({

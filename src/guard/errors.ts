@@ -1,7 +1,7 @@
 /** Stable codes of guard errors. */
 export type GuardErrorCode = 'invalid_window' | 'invalid_limit' | 'invalid_sender';
 
-/** A guard option or admin request was invalid; `code` tells which rule it broke. */
+/** Error for an invalid guard option or admin request; `code` names the rule it broke. */
 export class GuardError extends Error {
   override readonly name = 'GuardError';
   readonly code: GuardErrorCode;

@@ -43,7 +43,7 @@ export interface GuardOptions {
 export interface Guard {
   /** Decide what happens to one inbound message. Call once per message, in arrival order. */
   check(message: InboundMessage): Promise<GuardDecision>;
-  /** Raise the risk of a sender whose input made the validator reject an answer. */
+  /** Raise the risk of a sender whose input made the validator reject a reply. */
   recordValidatorRejection(sender: SenderKey): void;
   readonly admin: GuardAdmin;
   /** Counters since creation. Returns a copy. */
@@ -57,14 +57,18 @@ function windowsFrom(limits: GuardLimits = {}): LimitWindow[] {
   ];
 }
 
+// Risk analysis reads at most this many UTF-16 units. Longer texts are rejected by the input
+// checks anyway, and the cap bounds the cost of normalizing and sketching a huge message.
+const ANALYSIS_MAX_LENGTH = 20_000;
+
 function emptyStats(): GuardStats {
   return { allowed: 0, blocked: 0, limited: {}, limitNotices: 0, rejectedInput: {}, allowlisted: 0 };
 }
 
 /**
- * Create the guard. Per message it checks, in order: the blocklist; the risk signals of the
- * text; the adaptive rate limit, unless the sender is allowlisted; the input checks. Limits
- * come before input checks so that a flood of stickers is limited instead of answered.
+ * Create the guard. Per message it checks, in order, the blocklist, the risk signals of the
+ * text, the adaptive rate limit (skipped for allowlisted senders) and the input checks.
+ * Limits come before input checks so that a flood of stickers is limited, not replied to.
  */
 export function createGuard(options: GuardOptions = {}): Guard {
   const clock = options.clock ?? systemClock;
@@ -110,7 +114,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
     const blocked = await checkBlocked(sender, policy);
     if (blocked) return blocked;
 
-    risk.observe(sender, normalizeForAnalysis(message.text));
+    risk.observe(sender, normalizeForAnalysis(message.text.slice(0, ANALYSIS_MAX_LENGTH)));
     const score = risk.score(sender);
     const limited = await checkLimit(sender, policy, score);
     if (limited) return limited;

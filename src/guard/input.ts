@@ -61,8 +61,8 @@ function reject(reason: InputRejectReason, replyVars: Record<string, number> = {
 
 /**
  * Check one inbound message. Attachments are rejected first, even with a caption, because
- * the agent cannot see them and an answer to the caption alone would mislead. A few stray
- * control characters are stripped; text made largely of them is rejected as `control_chars`.
+ * the agent cannot see them and a reply to the caption alone would mislead. A few stray
+ * control characters are stripped, but text made largely of them is rejected as `control_chars`.
  */
 export function checkInput(
   message: { text: string; attachments: Attachment[] },

@@ -63,9 +63,9 @@ interface WindowLimiters {
  * rate-limiter-flexible limiters have a fixed number of points, so every message consumes
  * one point in each window and the guard compares the window's consumed points with the
  * adaptive limit computed at that moment. The alternative, consuming `ceil(1/(1-risk))`
- * points per message, would charge a sender for old risk after it decayed; comparing counts
- * lets the limit relax as soon as the score drops, and per-sender overrides need no
- * separate limiter. Limited messages count too, so a sender who keeps flooding stays limited
+ * points per message, would keep charging a sender for risk that has since decayed.
+ * Comparing counts lets the limit relax as soon as the score drops, and per-sender
+ * overrides need no separate limiter. Limited messages count too, so a sender who keeps flooding stays limited
  * in the longer windows.
  *
  * Time: the memory store reads `Date.now()` and the Redis store uses key TTLs in Redis, so
@@ -142,7 +142,7 @@ function createWindowLimiters(window: LimitWindow, options: AdaptiveLimiterOptio
     }
     const keyPrefix = `${options.redis.keyPrefix}:${kind}:${window.name}`;
     // When Redis fails, the insurance limiter counts in this process so limits still hold,
-    // per process, until Redis answers again.
+    // per process, until Redis responds again.
     return new RateLimiterRedis({
       storeClient: options.redis.client,
       keyPrefix,

@@ -20,8 +20,8 @@ export type RiskSignal =
 export type RiskWeights = Record<RiskSignal, number>;
 
 /**
- * Default weights. The score is the sum of weight x level, capped at 1, so no single signal
- * short of `blocked` plus another one can push a sender to the floor limit on its own.
+ * Default weights. The score is the sum of weight x level, capped at 1. No default weight
+ * reaches 0.5, so limits tighten hard only when several signals occur together.
  */
 export const DEFAULT_RISK_WEIGHTS: RiskWeights = {
   burst: 0.25,
@@ -101,14 +101,14 @@ interface SenderState {
 const MAX_INJECTION_EVENTS_PER_MESSAGE = 2;
 
 // Counts stop growing here (level 0.98). Without a cap a long attack would keep a sender at
-// full risk for many half-lives after it stopped; with it, a saturated signal falls below a
+// full risk for many half-lives after it stopped. With it, a saturated signal falls below a
 // quarter of its weight after four half-lives.
 const MAX_SIGNAL_COUNT = 4;
 
 /**
  * Risk score in [0, 1] per sender from signals that decay exponentially over time.
- * Each event adds 1 to its signal's count, capped at 4; the count halves every `halfLifeMs`;
- * the signal's level is `1 - exp(-count)` (1 event 0.63, 2 events 0.86, 3 events 0.95).
+ * Each event adds 1 to its signal's count, capped at 4, and the count halves every
+ * `halfLifeMs`. A signal's level is `1 - exp(-count)`: 1 event 0.63, 2 events 0.86, 3 events 0.95.
  *
  * NOTE: state lives in process memory, so each process of a scaled-out deployment scores
  * only the messages it handled and a restart forgets every sender.
@@ -168,7 +168,7 @@ export class RiskTracker {
     this.add(this.stateOf(sender, now), signal, 1, now);
   }
 
-  /** Count an answer that the validator rejected because of this sender's input. */
+  /** Count a reply that the validator rejected because of this sender's input. */
   recordValidatorRejection(sender: SenderKey): void {
     this.record(sender, 'validatorRejection');
   }

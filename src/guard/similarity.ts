@@ -17,7 +17,7 @@ function hashString(value: string): number {
   return hash >>> 0;
 }
 
-/** The `SKETCH_SIZE` smallest 3-gram hashes of `text`, sorted ascending. */
+/** Compute the `SKETCH_SIZE` smallest 3-gram hashes of `text`, sorted ascending. */
 export function sketchOf(text: string): number[] {
   const hashes = new Set<number>();
   if (text.length <= SHINGLE_LENGTH) {

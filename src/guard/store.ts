@@ -3,7 +3,7 @@ import type { SenderKey } from './types.js';
 /** A sender whose messages the guard drops. */
 export interface BlockEntry {
   sender: SenderKey;
-  /** Who placed the block, such as a Slack user id. */
+  /** Admin who placed the block, such as a Slack user id. */
   by: string;
   reason: string;
   /** Epoch ms. */

@@ -8,7 +8,7 @@ export function senderKeyOf(channel: string, senderId: string): SenderKey {
   return `${channel}:${senderId}`;
 }
 
-/** Why the input checks rejected a message; each has its own localized reply. */
+/** Reason code of an input rejection; each has its own localized reply. */
 export type InputRejectReason =
   | 'empty'
   | 'too_long'
@@ -23,7 +23,7 @@ export type InputRejectReason =
   | 'unsupported_contact'
   | 'unsupported_other';
 
-/** What the guard decided for one inbound message. */
+/** Decision of the guard for one inbound message. */
 export type GuardDecision =
   | {
       action: 'allow';

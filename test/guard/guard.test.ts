@@ -72,7 +72,8 @@ describe('createGuard', () => {
     expect(allowedCount(risky)).toBeLessThanOrEqual(6);
     const firstLimited = risky.find((decision) => decision.action === 'limited');
     expect(firstLimited).toMatchObject({ action: 'limited', window: 'minute', notify: true });
-    expect(firstLimited?.action === 'limited' && firstLimited.risk).toBeGreaterThan(0.6);
+    expect(firstLimited?.action).toBe('limited');
+    expect(firstLimited?.action === 'limited' ? firstLimited.risk : 0).toBeGreaterThan(0.6);
 
     const reasons = guard.admin.getRisk('test:risky').reasons.map((reason) => reason.signal);
     expect(reasons).toEqual(expect.arrayContaining(['injection', 'repeat', 'limited']));
@@ -228,6 +229,14 @@ describe('createGuard', () => {
     expect(rejected[0]).toMatchObject({ reason: 'unsupported_sticker' });
     expect(notices(decisions)).toBe(1);
     expect(guard.stats().rejectedInput).toEqual({ unsupported_sticker: rejected.length });
+  });
+
+  it('rejects a huge message and notes it as long', async () => {
+    time = fakeTime();
+    const guard = createGuard({ clock: time.clock });
+    const decision = await guard.check(inbound('writer', 'lorem ipsum dolor '.repeat(10_000)));
+    expect(decision).toMatchObject({ action: 'reject_input', reason: 'too_long', replyVars: { max: 4000 } });
+    expect(guard.admin.getRisk('test:writer').reasons.map((reason) => reason.signal)).toContain('long');
   });
 
   it('logs no message text', async () => {

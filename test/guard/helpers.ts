@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../../src/log.js';
 
 let nextId = 1;
 
-/** An inbound message from `senderId` on the `test` channel. */
+/** Build an inbound message from `senderId` on the `test` channel. */
 export function inbound(senderId: string, text: string, attachments: Attachment[] = []): InboundMessage {
   nextId += 1;
   return {
@@ -21,7 +21,7 @@ export function inbound(senderId: string, text: string, attachments: Attachment[
 }
 
 /**
- * A ManualClock that also moves `Date`, because rate-limiter-flexible's memory store reads
+ * Fake time: a ManualClock that also moves `Date`, because rate-limiter-flexible's memory store reads
  * `Date.now()`. Call `restore()` after the test.
  */
 export function fakeTime(start = Date.UTC(2026, 0, 1, 3, 0, 0)): {
@@ -43,7 +43,7 @@ export function fakeTime(start = Date.UTC(2026, 0, 1, 3, 0, 0)): {
   };
 }
 
-/** A logger at info whose lines are parsed into `lines`. */
+/** Create an info logger that parses each line it writes into `lines`. */
 export function captureLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger('info', {
