@@ -87,7 +87,7 @@ export async function runProvider(provider: Provider, trace: ProviderTrace, turn
 
 type Called = { kind: 'result'; result: GenerateResult } | { kind: 'stop'; run: ProviderRun };
 
-/** One provider call with retries through the breaker; maps every failure to a run outcome. */
+/** Call the provider with retries through its breaker, and map every failure to a run outcome. */
 async function callProvider(
   provider: Provider,
   request: GenerateRequest,
@@ -150,10 +150,10 @@ async function judge(result: GenerateResult, turn: TurnContext) {
 }
 
 function correctionTurns(rejected: string, reasons: string[], locale: string): GenerateRequest['messages'] {
-  return [
-    { role: 'assistant', content: rejected },
-    { role: 'user', content: t(locale, 'agent.correction_note', { reasons: reasons.join('; ') }) },
-  ];
+  const note = { role: 'user' as const, content: t(locale, 'agent.correction_note', { reasons: reasons.join('; ') }) };
+  // Anthropic rejects an assistant message without content, so an empty answer is left out.
+  if (rejected.trim() === '') return [note];
+  return [{ role: 'assistant', content: rejected }, note];
 }
 
 function addUsage(total: Usage, usage: Usage): void {

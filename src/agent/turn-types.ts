@@ -61,12 +61,12 @@ export type HandoffReason = 'all_providers_failed' | 'model_requested' | (string
 
 export type TurnOutcome =
   | { kind: 'answer'; text: string; finishReason: FinishReason }
-  /** `details` holds the arguments of the model's handoff tool call, when there was one. */
+  /** `details` contains the arguments of the model's handoff tool call, when there was one. */
   | { kind: 'handoff'; reason: HandoffReason; details?: Record<string, unknown> };
 
 export type ProviderOutcome = 'answered' | 'handoff' | 'failed' | 'rejected' | 'skipped';
 
-/** What happened at one provider during the turn. */
+/** Record of one provider's part in the turn. */
 export interface ProviderTrace {
   provider: string;
   model: string;

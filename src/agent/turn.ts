@@ -132,7 +132,7 @@ function result(
   };
 }
 
-/** The first LLM is the primary (0), later LLMs are secondaries (1), rules providers are 2. */
+/** Assign levels: the first LLM is the primary (0), later LLMs are secondaries (1), rules providers are 2. */
 function fallbackLevels(providers: Provider[]): FallbackLevel[] {
   let llmSeen = 0;
   return providers.map((provider) => {

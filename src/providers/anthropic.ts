@@ -46,7 +46,7 @@ export class AnthropicProvider implements Provider {
       baseURL: options.baseURL,
       timeout: this.timeoutMs,
       // The SDK would retry 429/529/5xx twice on its own; retries belong to our retry
-      // layer, which knows the message deadline and can move to the next provider instead.
+      // layer, which tracks the message deadline and can move to the next provider instead.
       maxRetries: 0,
     });
   }
@@ -122,8 +122,9 @@ export class AnthropicProvider implements Provider {
       throw new ProviderError(this.name, 'context_length', `${this.name} ran out of context window while answering`);
     }
     const toolCalls = rawCalls.map((call) => this.parseCall(call));
-    const finishReason: FinishReason =
-      stopReason === 'end_turn' || stopReason === 'stop_sequence' ? 'stop' : stopReason === 'tool_use' ? 'tool_calls' : 'other';
+    let finishReason: FinishReason = 'other';
+    if (stopReason === 'end_turn' || stopReason === 'stop_sequence') finishReason = 'stop';
+    if (stopReason === 'tool_use') finishReason = 'tool_calls';
     return { text, toolCalls, finishReason, usage, provider: this.name, model };
   }
 
@@ -162,7 +163,9 @@ function toMessages(turns: ChatTurn[]): MessageParam[] {
   const messages: MessageParam[] = [];
   for (const turn of turns) {
     if (turn.role === 'assistant') {
-      messages.push({ role: 'assistant', content: assistantBlocks(turn.content, turn.toolCalls) });
+      const blocks = assistantBlocks(turn.content, turn.toolCalls);
+      // The API rejects an assistant message without content blocks.
+      if (blocks.length > 0) messages.push({ role: 'assistant', content: blocks });
       continue;
     }
     const block: ContentBlockParam =

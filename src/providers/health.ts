@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { silentLogger, type Logger } from '../log.js';
 import { ProviderError, type ProviderErrorCode } from './errors.js';
 
-/** Failures that say something about the provider itself; the others are about the request. */
+/** Failures that indicate the provider's own health; the other codes concern the request. */
 const HEALTH_FAILURES = new Set<ProviderErrorCode>(['server_error', 'network', 'timeout', 'overloaded', 'auth', 'stream_error']);
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -229,7 +229,7 @@ export class ProviderHealth extends EventEmitter<HealthEvents> {
 /** opossum's errorFilter: true means the error does not count against the breaker. */
 function isNotHealthFailure(error: unknown, _call?: unknown, signal?: AbortSignal): boolean {
   if (!(error instanceof ProviderError)) return false;
-  // A timeout caused by the caller's own deadline says nothing about the provider.
+  // A timeout caused by the caller's own deadline is no sign of provider trouble.
   if (error.code === 'timeout' && signal?.aborted) return true;
   return !HEALTH_FAILURES.has(error.code);
 }

@@ -43,7 +43,7 @@ export class OpenAiProvider implements Provider {
       baseURL: options.baseURL,
       timeout: this.timeoutMs,
       // The SDK would retry 429/5xx twice on its own; retries belong to our retry layer,
-      // which knows the message deadline and can move to the next provider instead.
+      // which tracks the message deadline and can move to the next provider instead.
       maxRetries: 0,
     });
   }
@@ -110,8 +110,9 @@ export class OpenAiProvider implements Provider {
       throw new ProviderError(this.name, 'content_filter', `${this.name} withheld the answer by its content filter`);
     }
     const toolCalls = rawCalls.map((call) => this.parseCall(call));
-    const finishReason: FinishReason =
-      reason === 'stop' ? 'stop' : reason === 'tool_calls' || reason === 'function_call' ? 'tool_calls' : 'other';
+    let finishReason: FinishReason = 'other';
+    if (reason === 'stop') finishReason = 'stop';
+    if (reason === 'tool_calls' || reason === 'function_call') finishReason = 'tool_calls';
     return { text, toolCalls, finishReason, usage, provider: this.name, model };
   }
 

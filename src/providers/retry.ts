@@ -44,7 +44,7 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
   return Math.floor(random() * ceiling);
 }
 
-/** What to do after a failed attempt. */
+/** Decision after a failed attempt. */
 export type RetryDecision = { kind: 'wait'; delayMs: number } | { kind: 'shrink' } | { kind: 'give_up'; reason: string };
 
 export interface RetryState {

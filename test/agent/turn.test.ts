@@ -3,6 +3,7 @@ import { type Tool, ToolRegistry } from '../../src/agent/tools.js';
 import { runTurn } from '../../src/agent/turn.js';
 import type { TurnDeps, TurnInput, Validate } from '../../src/agent/turn-types.js';
 import { ManualClock } from '../../src/clock.js';
+import { catalogKeys, t } from '../../src/i18n.js';
 import { ProviderHealth } from '../../src/providers/health.js';
 import type { GenerateRequest, GenerateResult, Provider } from '../../src/providers/types.js';
 import { type FakeLlm, startFakeLlm } from '../fakes/llm-server.js';
@@ -221,6 +222,23 @@ describe('runTurn', () => {
     expect(retried.at(-1)?.role).toBe('user');
     expect(retried.at(-1)?.content).toContain('balance not in facts');
     expect(result.providers[0]?.outcome).toBe('rejected');
+  });
+
+  it('empty answer gets a correction', async () => {
+    const providers = [providerFor(fake, 'anthropic'), new RulesStub()];
+    fake.scriptFor('anthropic', { kind: 'text', text: '' }, { kind: 'text', text: 'Here it is.' });
+    const result = await runTurn(input(), deps({ providers }));
+    expect(result.outcome).toMatchObject({ kind: 'answer', text: 'Here it is.' });
+    expect(result.rejections).toEqual([{ provider: 'anthropic', reasons: ['the answer is empty'] }]);
+    const retried = fake.requestsFor('anthropic')[1]!.body.messages as { role: string }[];
+    expect(retried.map((message) => message.role)).toEqual(['user']);
+  });
+
+  it('correction note is localized', () => {
+    for (const locale of ['en', 'pt-BR', 'es'] as const) {
+      expect(catalogKeys(locale)).toContain('agent.correction_note');
+      expect(t(locale, 'agent.correction_note', { reasons: 'X1' })).toContain('X1');
+    }
   });
 
   it('model asks for a human', async () => {

@@ -72,6 +72,11 @@ export interface FakeLlm {
   close(): Promise<void>;
 }
 
+const ROUTES = new Map<string, FakeApi>([
+  ['/v1/chat/completions', 'openai'],
+  ['/v1/messages', 'anthropic'],
+]);
+
 type Answer = { text: string; calls: FakeToolCall[]; finish: 'stop' | 'tool_calls' | 'length' | 'content_filter' };
 type Failure = { status: number; body: unknown };
 
@@ -94,8 +99,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0] ?? '';
-    const api: FakeApi | undefined =
-      path === '/v1/chat/completions' ? 'openai' : path === '/v1/messages' ? 'anthropic' : undefined;
+    const api = ROUTES.get(path);
     const raw = await readBody(req);
     if (req.method !== 'POST' || !api) {
       sendJson(res, 404, { error: { message: `no route for ${req.method} ${path}` } });

@@ -3,7 +3,7 @@ import { OpenAiProvider } from '../../src/providers/openai.js';
 import type { GenerateRequest, Provider } from '../../src/providers/types.js';
 import type { FakeApi, FakeLlm } from '../fakes/llm-server.js';
 
-/** A provider of the given API pointed at the fake server. */
+/** Create a provider of the given API pointed at the fake server. */
 export function providerFor(fake: FakeLlm, api: FakeApi, options: { streaming?: boolean; timeoutMs?: number } = {}): Provider {
   const common = { apiKey: 'test-key', timeoutMs: options.timeoutMs ?? 2_000, streaming: options.streaming ?? false };
   return api === 'openai'

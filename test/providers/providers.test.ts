@@ -99,3 +99,18 @@ describe.each(['openai', 'anthropic'] as const)('%s provider', (api) => {
     await expect(pending).rejects.toMatchObject({ code: 'timeout' });
   });
 });
+
+describe('fake default reply', () => {
+  it('echoes the last user message', async () => {
+    const echo = await startFakeLlm({ latencyMs: 5, recordRequests: false });
+    try {
+      const openai = await providerFor(echo, 'openai').generate(userRequest('ping'));
+      const anthropic = await providerFor(echo, 'anthropic', { streaming: true }).generate(userRequest('pong'));
+      expect(openai.text).toBe('echo: ping');
+      expect(anthropic.text).toBe('echo: pong');
+      expect(echo.requests).toHaveLength(0);
+    } finally {
+      await echo.close();
+    }
+  });
+});
