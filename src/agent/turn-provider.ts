@@ -5,7 +5,6 @@
 import type { Clock } from '../clock.js';
 import { t } from '../i18n.js';
 import type { Logger } from '../log.js';
-import { ProviderError } from '../providers/errors.js';
 import { type ProviderHealth, ProviderUnavailableError } from '../providers/health.js';
 import { callWithRetry, type RetryPolicy, type Sleep } from '../providers/retry.js';
 import type { FinishReason, GenerateRequest, GenerateResult, Provider, Usage } from '../providers/types.js';
@@ -96,7 +95,12 @@ async function callProvider(
   replaceRequest: (next: GenerateRequest) => void,
 ): Promise<Called> {
   let current = request;
-  const generate = () => provider.generate(current);
+  // Counted here rather than from the retry outcome, so calls made before an exception
+  // (an open breaker or a provider bug) still show in the trace.
+  const generate = () => {
+    trace.attempts += 1;
+    return provider.generate(current);
+  };
   try {
     const outcome = await callWithRetry(
       () => (turn.health ? turn.health.run(provider.name, generate, current.signal) : generate()),
@@ -114,19 +118,23 @@ async function callProvider(
           replaceRequest(next);
           return true;
         },
-        onFailure: (error, decision, attempt) =>
-          turn.logger.warn({ provider: provider.name, code: error.code, status: error.status, attempt, decision: decision.kind }, 'provider call failed'),
+        onFailure: (error, decision, attempt) => {
+          trace.errors.push(error.code);
+          const fields = { provider: provider.name, code: error.code, status: error.status, attempt, decision: decision.kind };
+          turn.logger.warn(fields, 'provider call failed');
+        },
       },
     );
-    trace.attempts += outcome.attempts;
-    trace.errors.push(...outcome.errors);
     return outcome.ok ? { kind: 'result', result: outcome.value } : { kind: 'stop', run: { kind: 'failed' } };
   } catch (error) {
-    if (error instanceof ProviderUnavailableError) return { kind: 'stop', run: { kind: 'skipped', why: error.code } };
+    if (error instanceof ProviderUnavailableError) {
+      // The breaker may open between retries; a provider already called counts as failed.
+      const run: ProviderRun = trace.attempts === 0 ? { kind: 'skipped', why: error.code } : { kind: 'failed' };
+      return { kind: 'stop', run };
+    }
     // Anything but a ProviderError is a bug in a provider; the chain must still go on.
     turn.logger.error({ provider: provider.name, err: error }, 'provider threw an unexpected error');
-    trace.attempts += 1;
-    trace.errors.push(error instanceof ProviderError ? error.code : 'server_error');
+    trace.errors.push('server_error');
     return { kind: 'stop', run: { kind: 'failed' } };
   }
 }

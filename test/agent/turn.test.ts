@@ -132,6 +132,23 @@ describe('runTurn', () => {
     expect(fake.requestsFor('openai')).toHaveLength(3);
   });
 
+  it('breaker opening mid-retry fails over', async () => {
+    health.close();
+    health = new ProviderHealth({ volumeThreshold: 2, clock });
+    fake.scriptFor('openai', { kind: 'server_error' }, { kind: 'server_error' });
+    const result = await runTurn(input(), deps({ health }));
+    expect(result.provider).toBe('anthropic');
+    expect(result.providers[0]).toMatchObject({ provider: 'openai', outcome: 'failed', attempts: 2, errors: ['server_error', 'server_error'] });
+    expect(fake.requestsFor('openai')).toHaveLength(2);
+  });
+
+  it('provider bug fails over', async () => {
+    const broken: Provider = { name: 'broken', model: 'x', kind: 'llm', generate: () => Promise.reject(new TypeError('oops')) };
+    const result = await runTurn(input(), deps({ providers: [broken, providerFor(fake, 'anthropic')] }));
+    expect(result.provider).toBe('anthropic');
+    expect(result.providers[0]).toMatchObject({ outcome: 'failed', attempts: 1, errors: ['server_error'] });
+  });
+
   it('waits retry-after when it fits', async () => {
     fake.scriptFor('openai', { kind: 'rate_limited', retryAfter: '2' }, { kind: 'text', text: 'After the wait.' });
     const result = await runTurn(input(), deps());
