@@ -44,7 +44,7 @@ export class FakeGraphApi {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Answer the next sends to `to` with these responses, in order. */
+  /** Return these responses, in order, to the next sends to `to`. */
   script(to: string, ...responses: ScriptedResponse[]): void {
     this.scripts.set(to, [...(this.scripts.get(to) ?? []), ...responses]);
   }

@@ -43,7 +43,7 @@ export interface WhatsAppCloudAdapterOptions {
   template?: { name: string; language: string };
   /** Time of a customer's last message from storage, for customers memory has not seen. */
   lastInboundAt?: LastInboundLookup;
-  /** Called for every delivery report; reports are never answered. */
+  /** Called for every delivery report. The adapter sends nothing in reply to a report. */
   onStatus?: (status: DeliveryStatus) => void;
   /** Maximum text length per message. Default 4096 (the Cloud API accepts 4096 for text). */
   maxTextLength?: number;

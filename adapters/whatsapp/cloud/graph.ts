@@ -102,7 +102,7 @@ export class GraphClient {
   }
 }
 
-/** `Retry-After` in seconds, when the response carries one. Graph rarely does. */
+/** Parse `Retry-After` seconds into ms. Graph documents no such header, so it is used only when present. */
 function retryAfterMs(header: string | null): number | undefined {
   const seconds = Number(header);
   return header && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;

@@ -2,7 +2,7 @@ import type { Attachment, InboundMessage } from '../../../src/bus/types.js';
 
 /**
  * Shapes of the Cloud API webhook (`object: "whatsapp_business_account"`), limited to the
- * fields the adapter reads. Every field is optional because Meta adds and omits fields freely.
+ * fields the adapter reads. Most fields are optional, because Meta omits those a message type lacks.
  */
 export interface CloudWebhookBody {
   object?: string;
@@ -58,7 +58,7 @@ export interface CloudStatus {
   errors?: Array<{ code?: number; title?: string }>;
 }
 
-/** Every `messages` change value in a webhook body. */
+/** Collect the `messages` change values of a webhook body. */
 export function changeValues(body: CloudWebhookBody): CloudChangeValue[] {
   const values: CloudChangeValue[] = [];
   for (const entry of body.entry ?? []) {
@@ -140,7 +140,7 @@ function toAttachment(message: CloudMessage): Attachment | undefined {
     case 'sticker':
       return { kind: message.type, ...common };
     case 'audio':
-      // Voice notes recorded in the app carry `voice: true`; forwarded audio files do not.
+      // Meta's audio webhook reference marks recordings made with the in-app recorder as `voice: true`.
       return { kind: media?.voice ? 'voice' : 'audio', ...common };
     case 'document':
       return { kind: 'file', ...common, meta: { fileName: media?.filename } };

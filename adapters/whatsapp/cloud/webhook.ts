@@ -8,7 +8,7 @@ export interface WebhookRoutesOptions {
   appSecret: string;
   verifyToken: string;
   logger: Logger;
-  /** Processes a verified, parsed body; a rejection answers 500 so Meta delivers it again. */
+  /** Processes a verified, parsed body; a rejection returns 500 so Meta delivers it again. */
   handle(body: unknown): Promise<void>;
 }
 
@@ -28,9 +28,9 @@ function sameSecret(received: string, expected: string): boolean {
 }
 
 /**
- * Register `GET` (subscription check) and `POST` (events) on `/whatsapp/webhook`. The routes
- * live in their own plugin scope whose body parser keeps the raw bytes, because the signature
- * covers the exact bytes Meta sent; other routes keep Fastify's JSON parser.
+ * Register `GET` (subscription check) and `POST` (events) on `/whatsapp/webhook`. The signature
+ * covers the exact bytes Meta sent, so these routes live in their own plugin scope whose body
+ * parser keeps the raw bytes. Other routes keep Fastify's JSON parser.
  */
 export async function registerWebhookRoutes(app: FastifyInstance, options: WebhookRoutesOptions): Promise<void> {
   await app.register(async (scope) => {
