@@ -27,7 +27,7 @@ afterEach(async () => {
   await graph.close();
 });
 
-/** An adapter whose window is open for every customer unless `lastInboundAt` says otherwise. */
+/** Create an adapter whose window is open for every customer unless a test overrides `lastInboundAt`. */
 function createAdapter(options: Partial<WhatsAppCloudAdapterOptions> = {}) {
   const clock = new ManualClock(Date.UTC(2026, 0, 2, 12));
   const delays: number[] = [];

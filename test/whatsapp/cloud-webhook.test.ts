@@ -109,8 +109,8 @@ describe('WhatsApp webhook signature', () => {
 describe('WhatsApp webhook events', () => {
   it('records statuses without answering', async () => {
     const { base, sink, statuses } = await startServer();
-    const events = ['sent', 'delivered', 'read'].map((status) => ({ id: 'wamid.OUT1', status, timestamp: '1767268800', recipient_id: CUSTOMER }));
-    events.push({ id: 'wamid.OUT2', status: 'failed', timestamp: '1767268801', recipient_id: CUSTOMER, errors: [{ code: 131026, title: 'Message undeliverable.' }] } as never);
+    const events: object[] = ['sent', 'delivered', 'read'].map((status) => ({ id: 'wamid.OUT1', status, timestamp: '1767268800', recipient_id: CUSTOMER }));
+    events.push({ id: 'wamid.OUT2', status: 'failed', timestamp: '1767268801', recipient_id: CUSTOMER, errors: [{ code: 131026, title: 'Message undeliverable.' }] });
     expect((await postSigned(base, webhookBody({ statuses: events }))).status).toBe(200);
 
     expect(statuses.map((s) => s.status)).toEqual(['sent', 'delivered', 'read', 'failed']);
