@@ -27,13 +27,13 @@ export interface SlackAdapterOptions {
   commandName?: string;
   /** Retries of a Web API call after 429 or network errors (default 5). */
   maxRetries?: number;
-  /** Answer Slack only after listeners finished (default false). */
+  /** Send the HTTP response only after listeners finished (default false). */
   processBeforeResponse?: boolean;
   clock?: Clock;
   logger?: Logger;
 }
 
-/** What the Slack app calls when staff act; `HandoffService` satisfies it. */
+/** Handoff operations the Slack app calls on staff actions; `HandoffService` implements them. */
 export type HandoffActions = Pick<HandoffService, 'onStaffReply' | 'claim' | 'resolve'>;
 
 /** The slice of a Slack `message` event the relay reads. */

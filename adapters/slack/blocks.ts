@@ -17,7 +17,7 @@ const REASON_LABELS: Record<HandoffReason, string> = {
   admin_forced: 'an admin handed it over',
 };
 
-/** Longest text of one Block Kit section; longer texts are cut with an ellipsis. */
+/** Maximum characters of one section text here; Block Kit allows 3000, longer texts end in an ellipsis. */
 const SECTION_LIMIT = 2900;
 
 function clip(text: string, limit = SECTION_LIMIT): string {
@@ -42,7 +42,7 @@ export function cardFallbackText(handoff: Handoff): string {
   return `Handoff: ${handoff.customerName} on ${handoff.channel} (${REASON_LABELS[handoff.reason]})`;
 }
 
-/** The card: customer, channel, reason, summary, last messages, state and buttons. */
+/** Build the card: customer, channel, reason, summary, last messages, state and buttons. */
 export function handoffCardBlocks(handoff: Handoff, details?: HandoffDetails): KnownBlock[] {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(`Handoff: ${handoff.customerName}`, 150) } },

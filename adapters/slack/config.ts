@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Environment variables of the Slack staff console; the lead merges this into src/config.ts. */
+/** Environment variables of the Slack staff console, merged into the app config by src/config.ts. */
 export const slackEnv = z.object({
   /** Bot token (`xoxb-...`); the console is off without it. */
   SLACK_BOT_TOKEN: z.string().optional(),

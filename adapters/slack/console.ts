@@ -12,7 +12,7 @@ const MAX_CACHED_DETAILS = 1000;
  */
 export class SlackStaffConsole implements StaffConsole {
   // NOTE: details live only in memory, so a card redrawn after a restart loses its
-  // summary and last messages; the state line and buttons stay correct.
+  // summary and last messages. The state line and buttons stay correct.
   private readonly details = new Map<string, HandoffDetails>();
 
   constructor(

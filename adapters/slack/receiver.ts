@@ -10,8 +10,8 @@ export interface FastifyReceiverOptions {
   /** Route path for events, slash commands and interactivity (default `/slack/events`). */
   path?: string;
   /**
-   * Answer Slack only after the listeners finished (default false: answer at `ack()`).
-   * Tests turn it on so that a response means the handling is done.
+   * Send the HTTP response only after the listeners finished (default false: respond at
+   * `ack()`). Tests turn it on so that a response means the handling is done.
    */
   processBeforeResponse?: boolean;
   clock?: Clock;
@@ -112,7 +112,7 @@ export class FastifyReceiver implements Receiver {
     }
   }
 
-  /** Hand the body to Bolt and resolve with the HTTP answer, at ack time or after processing. */
+  /** Pass the body to Bolt and resolve with the HTTP response, at ack time or after processing. */
   private dispatch(body: Record<string, unknown>, request: FastifyRequest): Promise<AckOutcome> {
     return new Promise<AckOutcome>((resolve) => {
       let acked: AckOutcome | undefined;

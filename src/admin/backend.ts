@@ -3,7 +3,7 @@
  * implements it with the real guard, provider health, queue and metrics.
  */
 
-/** Who runs an admin command: the channel it came from and the user id on that channel. */
+/** Identity of the user running an admin command: their channel and user id on it. */
 export interface AdminUser {
   /** `slack`, `telegram`, ... */
   channel: string;
@@ -70,7 +70,7 @@ export interface AdminBackend {
   limit(sender: string, perMinute: number, by: AdminUser): Promise<void>;
   /** Switch a provider on or off; returns false when no provider has that name. */
   setProviderEnabled(name: string, enabled: boolean, by: AdminUser): Promise<boolean>;
-  /** Maintenance mode: only the rules engine and handoff answer while paused. */
+  /** Switch maintenance mode; while paused only the rules engine and handoff reply. */
   setPaused(paused: boolean, by: AdminUser): Promise<void>;
   forceHandoff(conversationId: string, by: AdminUser): Promise<ForceHandoffResult>;
 }

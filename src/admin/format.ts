@@ -11,7 +11,8 @@ function percent(share: number): string {
 export function formatStatus(status: SystemStatus): string {
   const lines = [`*Status*${status.paused ? ' (maintenance mode: rules engine and handoff only)' : ''}`];
   for (const provider of status.providers) {
-    const health = provider.enabled ? (provider.healthy ? 'healthy' : 'unhealthy') : 'switched off';
+    let health = provider.healthy ? 'healthy' : 'unhealthy';
+    if (!provider.enabled) health = 'switched off';
     lines.push(`• \`${provider.name}\`: ${health}, breaker ${provider.breaker}`);
   }
   if (status.providers.length === 0) lines.push('• no providers configured');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Environment variables of the handoff service; the lead merges this into src/config.ts. */
+/** Environment variables of the handoff service, merged into the app config by src/config.ts. */
 export const handoffEnv = z.object({
   /** Milliseconds a handoff may stay unclaimed (within support hours) before a reminder. */
   HANDOFF_CLAIM_TIMEOUT_MS: z.coerce.number().int().positive().default(5 * 60 * 1000),

@@ -66,7 +66,7 @@ export function parseSupportHours(spec: string): SupportWindow[] {
     .map((part) => parseWindow(part, spec));
 }
 
-/** Support hours in a time zone; answers whether staff are available and when they return. */
+/** Support hours in a time zone: whether staff are available now and when they return. */
 export class SupportHours {
   private readonly windows: SupportWindow[];
   private readonly formatter: Intl.DateTimeFormat;
@@ -94,7 +94,7 @@ export class SupportHours {
     return this.windows.some((w) => w.days.has(day) && minute >= w.startMinute && minute < w.endMinute);
   }
 
-  /** The next instant (epoch ms) at which a window opens, or `now` when already open. */
+  /** Return the next instant (epoch ms) at which a window opens, or `now` when already open. */
   nextOpening(now: number): number {
     if (this.isOpen(now)) return now;
     const wall = this.wallClock(now);

@@ -2,7 +2,7 @@ import type { Handoff, ThreadRef } from './types.js';
 
 /**
  * Storage for handoff records. The in-memory version backs tests and the single-process
- * default until the database implementation is bound; a `handoffs` table holds the same
+ * default until the database implementation is bound; a `handoffs` table stores the same
  * fields, with indexes on (conversation_id, state) and (staff_channel, staff_thread_ts).
  */
 export interface HandoffRepository {

@@ -73,7 +73,7 @@ export class HandoffService {
   /**
    * Hand a conversation to staff: mark it waiting, post the card and tell the customer how
    * long the wait is, or when staff are back outside support hours. A conversation that
-   * already has an open handoff keeps it; the customer is told they are still queued.
+   * already has an open handoff keeps it, and the customer gets a notice that they are still queued.
    */
   async escalate(request: EscalateRequest): Promise<Handoff> {
     const { conversation, reason, locale } = request;
@@ -117,8 +117,8 @@ export class HandoffService {
     const handoff = await this.options.repository.findOpenByConversation(conversationId);
     if (!handoff) return false;
     if (!handoff.thread) {
-      // NOTE: messages that arrive while the card could not be posted are not replayed
-      // into the thread once `tick` posts it; staff see them in the conversation history.
+      // NOTE: messages that arrive before the card is posted are not replayed into the
+      // thread once `tick` posts it. Staff see them in the conversation history.
       this.logger.warn({ handoffId: handoff.id }, 'customer message not relayed: the handoff has no card yet');
       return true;
     }
@@ -155,7 +155,7 @@ export class HandoffService {
     return { status: 'relayed', handoffId: handoff.id };
   }
 
-  /** Assign a waiting handoff to `staff`; the card shows who took it and the customer is told. */
+  /** Assign a waiting handoff to `staff`; the card shows who took it and the customer gets a notice. */
   async claim(handoffId: string, staff: StaffUser): Promise<ClaimResult> {
     const handoff = await this.load(handoffId);
     if (handoff.state === 'resolved') {
@@ -174,7 +174,7 @@ export class HandoffService {
     return { status: 'claimed', handoff };
   }
 
-  /** Close a handoff: the bot answers again and the customer is asked for a 1-5 rating. */
+  /** Close a handoff: the bot replies again and the customer gets a 1-5 rating request. */
   async resolve(handoffId: string, staff: StaffUser): Promise<Handoff> {
     const handoff = await this.load(handoffId);
     if (handoff.state === 'resolved') return handoff;

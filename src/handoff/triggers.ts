@@ -1,5 +1,5 @@
 /**
- * Signals the agent checks before answering: an explicit request for a person, and a
+ * Signals the agent checks before it replies: an explicit request for a person, and a
  * frustration heuristic over the recent conversation.
  */
 import type { TranscriptLine } from './types.js';
@@ -35,7 +35,7 @@ const HANDOFF_PATTERNS: Record<Language, RegExp[]> = {
 };
 
 /**
- * Return true when the customer asks to talk to a person, in English, Portuguese or
+ * Return true when the customer requests a person, in English, Portuguese or
  * Spanish ("talk to a human", "quero falar com uma pessoa", "hablar con una persona").
  * `locale` orders the checks; every language is tried.
  */
@@ -74,7 +74,7 @@ const NEGATIVE_WORDS = [
 
 const PROFANITY = /\b(fuck\w*|shit\w*|bullshit|wtf|merda|porra|caralho|pqp|mierda|joder|carajo|cabron\w*)\b/;
 
-/** Which signals fired and the score they add up to. */
+/** Result of the frustration heuristic: the signals that fired and their total score. */
 export interface FrustrationAssessment {
   score: number;
   signals: string[];
@@ -108,8 +108,8 @@ function hasRepeatedQuestion(texts: string[]): boolean {
 
 /**
  * Score the last `FRUSTRATION.window` customer messages. Profanity scores 3 (enough alone);
- * two or more negative words score 2; each shouted (mostly capitals) message scores 1,
- * as does each message with `???` or `!!!`; the same question asked twice scores 2.
+ * two or more negative words score 2. Each shouted (mostly capitals) message scores 1,
+ * and so does each message with `???` or `!!!`. The same question asked twice scores 2.
  */
 export function assessFrustration(history: readonly TranscriptLine[]): FrustrationAssessment {
   const raw = history.filter((line) => line.role === 'customer').slice(-FRUSTRATION.window).map((l) => l.text);

@@ -4,13 +4,13 @@
  */
 import type { InboundMessage, OutboundMessage } from '../bus/types.js';
 
-/** Who answers a conversation: the bot, nobody yet (waiting for staff), or a staff member. */
+/** Responder of a conversation: the bot, no one yet (waiting for staff), or a staff member. */
 export type ConversationState = 'bot' | 'waiting' | 'staff';
 
 /** Lifecycle of one handoff record; `resolved` hands the conversation back to the bot. */
 export type HandoffState = 'waiting' | 'staff' | 'resolved';
 
-/** Why a conversation was handed to a person. */
+/** Reason a conversation was handed to a person. */
 export type HandoffReason =
   | 'customer_requested'
   | 'frustrated'
@@ -67,7 +67,7 @@ export interface TranscriptLine {
   text: string;
 }
 
-/** What staff need on the card besides the handoff record itself. */
+/** Card content staff need besides the handoff record itself. */
 export interface HandoffDetails {
   summary: string;
   lastMessages: TranscriptLine[];
@@ -86,7 +86,7 @@ export interface CustomerSender {
   send(message: OutboundMessage): Promise<void>;
 }
 
-/** Port: records who answers a conversation so the router relays instead of answering. */
+/** Port: stores who replies in a conversation, so the router relays instead of replying. */
 export interface ConversationStateStore {
   setState(conversationId: string, state: ConversationState): Promise<void>;
 }

@@ -1,7 +1,7 @@
 /**
  * A fake Slack Web API on 127.0.0.1 for tests and benchmarks: `POST /api/<method>` with a
- * form-encoded or JSON body and a Bearer token, answered in Slack's shapes. It records
- * every call, can answer 429 with Retry-After, and also accepts `response_url` posts.
+ * form-encoded or JSON body and a Bearer token, with responses in Slack's shapes. It records
+ * every call, can return 429 with Retry-After, and also accepts `response_url` posts.
  * `signedSlackRequest` / `postToBolt` send events, slash commands and interactivity the way
  * Slack does, signed with `v0` HMAC-SHA256.
  */
@@ -82,7 +82,7 @@ export class FakeSlackApi {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  /** Answer the next `times` calls of `method` with 429 and `Retry-After: retryAfterSec`. */
+  /** Reject the next `times` calls of `method` with 429 and `Retry-After: retryAfterSec`. */
   rateLimit(method: string, retryAfterSec: number, times = 1): void {
     this.rateLimits.set(method, { retryAfterSec, remaining: times });
   }

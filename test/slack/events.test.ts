@@ -46,7 +46,7 @@ describe('slack events endpoint', () => {
     expect(response.status).toBe(401);
   });
 
-  it('answers url_verification with the challenge', async () => {
+  it('returns the url_verification challenge', async () => {
     const response = await h.post({ kind: 'event', payload: { type: 'url_verification', challenge: 'abc123', token: 'x' } });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ challenge: 'abc123' });
@@ -101,7 +101,7 @@ describe('slack events endpoint', () => {
     expect(h.backend.calls.map((c) => c.method)).toEqual(['status']);
   });
 
-  it('refuses slash commands from others', async () => {
+  it('rejects slash commands from non-admins', async () => {
     const response = await h.post(slashCommand('USTAFF', 'pause', `${h.api.origin}/response/2`));
     const body = (await response.json()) as { text: string };
     expect(body.text).toContain('only frontdesk admins');

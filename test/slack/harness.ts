@@ -101,7 +101,7 @@ export async function startHarness(options: { maxRetries?: number } = {}): Promi
 
 let eventCounter = 0;
 
-/** An Events API envelope for a message event in the staff channel. */
+/** Build an Events API envelope for a message event in the staff channel. */
 export function messageEvent(fields: Record<string, unknown>, eventId = `Ev${++eventCounter}`): BoltDelivery {
   return {
     kind: 'event',
@@ -118,7 +118,7 @@ export function messageEvent(fields: Record<string, unknown>, eventId = `Ev${++e
   };
 }
 
-/** A block_actions payload for pressing a card button. */
+/** Build a block_actions payload for a press of a card button. */
 export function buttonPress(actionId: string, handoffId: string, userId: string, messageTs: string): BoltDelivery {
   return {
     kind: 'interactivity',
@@ -139,7 +139,7 @@ export function buttonPress(actionId: string, handoffId: string, userId: string,
   };
 }
 
-/** A slash command delivery as Slack form-encodes it. */
+/** Build a slash command delivery, form-encoded as Slack sends it. */
 export function slashCommand(userId: string, text: string, responseUrl: string): BoltDelivery {
   return {
     kind: 'command',

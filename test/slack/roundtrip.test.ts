@@ -60,7 +60,7 @@ describe('slack handoff round trip', () => {
     await h.post(messageEvent({ user: 'USTAFF', text: '!note refund was issued on the 3rd', ts: '1767600002.000100', thread_ts: cardTs }));
     expect(h.sender.sent.filter((m) => m.kind === 'relay')).toHaveLength(1);
 
-    // The reply already claimed the handoff for Bea; the card says so.
+    // The reply already claimed the handoff for Bea, and the card shows it.
     const update = h.api.callsOf('chat.update').at(-1)!;
     expect(update.params.ts).toBe(cardTs);
     expect(cardText(update.params.blocks)).toContain('Claimed by <@USTAFF>');
