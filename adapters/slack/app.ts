@@ -9,6 +9,7 @@ import { CLAIM_ACTION, RESOLVE_ACTION } from './blocks.js';
 import { toBoltLogger } from './bolt-logger.js';
 import { SlackStaffConsole } from './console.js';
 import { RecentEventIds } from './dedupe.js';
+import { slackToPlainText } from './text.js';
 import { FastifyReceiver } from './receiver.js';
 
 export interface SlackAdapterOptions {
@@ -189,12 +190,14 @@ export class SlackAdapter implements WebhookAdapter {
       return;
     }
     const staff = await this.staffUser(message.user);
-    const result = await this.handoffs.onStaffReply(
-      { channel: message.channel, ts: message.thread_ts },
-      staff,
-      message.text,
-    );
-    this.logger.info({ staffId: staff.id, status: result.status }, 'staff thread reply handled');
+    const thread = { channel: message.channel, ts: message.thread_ts };
+    try {
+      const result = await this.handoffs.onStaffReply(thread, staff, slackToPlainText(message.text));
+      this.logger.info({ staffId: staff.id, status: result.status }, 'staff thread reply handled');
+    } catch (error) {
+      this.logger.error({ err: error, staffId: staff.id, threadTs: thread.ts }, 'staff reply could not be delivered');
+      await this.console.postToThread(thread, 'This reply could not be delivered to the customer. Please send it again.');
+    }
   }
 
   private async onButton(kind: 'claim' | 'resolve', userId: string, handoffId: string | undefined): Promise<void> {

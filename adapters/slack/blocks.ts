@@ -1,6 +1,7 @@
 /** Block Kit layouts of the handoff card. Staff-facing, so in English. */
 import type { types } from '@slack/bolt';
 import type { Handoff, HandoffDetails, HandoffReason } from '../../src/handoff/types.js';
+import { escapeMrkdwn } from './text.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -22,11 +23,6 @@ const SECTION_LIMIT = 2900;
 
 function clip(text: string, limit = SECTION_LIMIT): string {
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
-}
-
-/** Escape the three characters Slack treats as markup in mrkdwn text. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function stateLine(handoff: Handoff): string {

@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import { systemClock, type Clock } from '../../src/clock.js';
 import type { Handoff, HandoffDetails, StaffConsole, ThreadRef } from '../../src/handoff/types.js';
 import { cardFallbackText, handoffCardBlocks } from './blocks.js';
+import { escapeMrkdwn } from './text.js';
 
 /** Card details kept for redraws; older entries are dropped first. */
 const MAX_CACHED_DETAILS = 1000;
@@ -32,11 +33,12 @@ export class SlackStaffConsole implements StaffConsole {
     return { channel: result.channel ?? this.staffChannel, ts: result.ts };
   }
 
+  /** Post `text` in the thread; `&`, `<` and `>` are escaped, so `*bold*` and `_italic_` still work. */
   async postToThread(thread: ThreadRef, text: string): Promise<void> {
     await this.client.chat.postMessage({
       channel: thread.channel,
       thread_ts: thread.ts,
-      text,
+      text: escapeMrkdwn(text),
       unfurl_links: false,
       unfurl_media: false,
     });

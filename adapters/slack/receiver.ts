@@ -30,6 +30,8 @@ interface AckOutcome {
  */
 export class FastifyReceiver implements Receiver {
   private app?: App;
+  /** Set by `start()`, which Bolt calls from `App#start()` once the token was checked. */
+  private started = false;
   private readonly path: string;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -45,10 +47,15 @@ export class FastifyReceiver implements Receiver {
     this.app = app;
   }
 
-  /** The route is served by the shared server, so there is nothing to start. */
-  async start(): Promise<void> {}
+  /** Begin dispatching to Bolt; the route itself is served by the shared server. */
+  async start(): Promise<void> {
+    this.started = true;
+  }
 
-  async stop(): Promise<void> {}
+  /** Answer later requests with 503 so Slack retries them on another instance or later. */
+  async stop(): Promise<void> {
+    this.started = false;
+  }
 
   /** Register `POST <path>` on the server; call before the server starts listening. */
   mount(server: HttpMount): void {
@@ -130,7 +137,8 @@ export class FastifyReceiver implements Receiver {
       };
 
       const app = this.app;
-      if (!app) {
+      if (!app || !this.started) {
+        this.logger.warn('slack request rejected with 503: the Slack app is not started');
         resolve({ status: 503 });
         return;
       }

@@ -50,6 +50,12 @@ export type ClaimResult =
 /** Button ids of the rating question sent after a resolve: `rate:1` .. `rate:5`. */
 export const RATING_BUTTONS: Button[] = [1, 2, 3, 4, 5].map((n) => ({ id: `rate:${n}`, label: String(n) }));
 
+/** Return the 1-5 score of a rating button id (`rate:4` -> 4), or undefined for other ids. */
+export function parseRatingAction(actionId: string): number | undefined {
+  const match = /^rate:([1-5])$/.exec(actionId);
+  return match ? Number(match[1]) : undefined;
+}
+
 /**
  * The handoff state machine. A conversation goes bot -> waiting (escalated, no staff yet)
  * -> staff (claimed) -> bot (resolved). Customer notices go through `CustomerSender`; staff
@@ -190,13 +196,13 @@ export class HandoffService {
     return handoff;
   }
 
-  /** Handoffs not resolved yet, oldest first. */
+  /** Return the handoffs not resolved yet, oldest first. */
   listOpen(): Promise<Handoff[]> {
     return this.options.repository.listOpen();
   }
 
   /**
-   * Periodic work: post cards that failed to post, and send the unclaimed-timeout reminder
+   * Run the periodic work: post cards that failed to post, and send the unclaimed-timeout reminder
    * (to staff and to the customer) once per handoff. The claim timeout counts only from the
    * start of support hours, so a handoff opened at night is not reminded at once in the morning.
    */

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AdminCommands } from '../../src/admin/commands.js';
+import { toOpenHandoffSummary } from '../../src/admin/handoffs.js';
 import { ManualClock } from '../../src/clock.js';
 import { createLogger } from '../../src/log.js';
 import { FakeAdminBackend } from './fake-backend.js';
@@ -131,5 +132,31 @@ describe('AdminCommands', () => {
     expect(reply.ok).toBe(false);
     expect(reply.text).toContain('metrics store unavailable');
     expect(logs.withMessage('admin command failed')).toHaveLength(1);
+  });
+});
+
+describe('toOpenHandoffSummary', () => {
+  it('maps a claimed handoff', () => {
+    const summary = toOpenHandoffSummary({
+      id: 'h1',
+      conversationId: 'conv-1',
+      channel: 'telegram',
+      chatId: '42',
+      customerName: 'Ana',
+      locale: 'en',
+      reason: 'frustrated',
+      state: 'staff',
+      claimedBy: { id: 'U1', name: 'Bea' },
+      openedAt: 5,
+    });
+    expect(summary).toEqual({
+      id: 'h1',
+      conversationId: 'conv-1',
+      customerName: 'Ana',
+      channel: 'telegram',
+      state: 'staff',
+      claimedBy: 'Bea',
+      openedAt: 5,
+    });
   });
 });

@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/clock.js';
 import { HandoffError } from '../../src/handoff/errors.js';
 import { SupportHours } from '../../src/handoff/hours.js';
 import { InMemoryHandoffRepository } from '../../src/handoff/repository.js';
-import { HandoffService, RATING_BUTTONS } from '../../src/handoff/service.js';
+import { HandoffService, parseRatingAction, RATING_BUTTONS } from '../../src/handoff/service.js';
 import type { EscalateRequest } from '../../src/handoff/types.js';
 import { MemoryStates, RecordingConsole, RecordingSender } from './ports.js';
 
@@ -164,5 +164,14 @@ describe('HandoffService', () => {
 
   it('claim of an unknown id raises not_found', async () => {
     await expect(service.claim('missing', { id: 'U1' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('parseRatingAction', () => {
+  it('reads rate buttons only', () => {
+    expect(parseRatingAction('rate:1')).toBe(1);
+    expect(parseRatingAction('rate:5')).toBe(5);
+    expect(parseRatingAction('rate:6')).toBeUndefined();
+    expect(parseRatingAction('claim')).toBeUndefined();
   });
 });

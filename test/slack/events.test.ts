@@ -108,3 +108,58 @@ describe('slack events endpoint', () => {
     expect(h.backend.calls).toHaveLength(0);
   });
 });
+
+describe('slack relay text', () => {
+  let h: Harness;
+  let cardTs: string;
+
+  beforeEach(async () => {
+    h = await startHarness();
+    const handoff = await h.handoffs.escalate({
+      conversation: { id: 'conv-1', channel: 'telegram', chatId: '42', customerName: 'Ana' },
+      reason: 'customer_requested',
+      summary: '',
+      lastMessages: [],
+      locale: 'en',
+    });
+    cardTs = handoff.thread!.ts;
+  });
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('escapes customer mentions in Slack', async () => {
+    await h.handoffs.relayCustomerMessage('conv-1', { text: '<!channel> help', sender: { id: '42' }, attachments: [] });
+    const post = h.api.callsOf('chat.postMessage').at(-1)!;
+    expect(post.params.text).toBe('*Ana:* &lt;!channel&gt; help');
+  });
+
+  it('decodes staff text for the customer', async () => {
+    await h.post(messageEvent({ user: 'USTAFF', text: 'Terms &amp; fees: <https://example.com/fees|fees>', ts: '1767600011.000100', thread_ts: cardTs }));
+    const relay = h.sender.sent.find((m) => m.kind === 'relay');
+    expect(relay?.text).toBe('Terms & fees: fees (https://example.com/fees)');
+  });
+
+  it('warns staff when delivery fails', async () => {
+    h.sender.send = async () => {
+      throw new Error('outbox unavailable');
+    };
+    await h.post(messageEvent({ user: 'USTAFF', text: 'hello', ts: '1767600012.000100', thread_ts: cardTs }));
+    const warning = h.api.callsOf('chat.postMessage').at(-1)!;
+    expect(warning.params.thread_ts).toBe(cardTs);
+    expect(String(warning.params.text)).toContain('could not be delivered');
+    expect(h.logs.withMessage('staff reply could not be delivered')).toHaveLength(1);
+  });
+});
+
+describe('slack receiver lifecycle', () => {
+  it('returns 503 after stop', async () => {
+    const h = await startHarness();
+    await h.adapter.stop();
+    const response = await h.post(messageEvent({ user: 'USTAFF', text: 'hi', ts: '1.0', thread_ts: '1.0' }));
+    expect(response.status).toBe(503);
+    await h.server.close();
+    await h.api.stop();
+  });
+});
