@@ -13,7 +13,7 @@ export interface ContextManagerOptions {
   maxTokens?: number;
   /** Output tokens kept free (CONTEXT_RESERVED_OUTPUT_TOKENS); per-model default when missing. */
   reservedOutputTokens?: number;
-  /** Cap on summary tokens; 600 by default and never above a third of the budget. */
+  /** Cap on summary tokens; 600 by default and never above half the budget. */
   maxSummaryTokens?: number;
   /** Cheap model for summaries (CONTEXT_SUMMARY_MODEL); extractive summaries without it. */
   summaryLlm?: SummaryLlm;
@@ -89,7 +89,7 @@ export function createContextManager(options: ContextManagerOptions = {}): Conte
     }
     return counter;
   };
-  const summaryCap = (budget: number): number => Math.min(options.maxSummaryTokens ?? 600, Math.floor(budget / 3));
+  const summaryCap = (budget: number): number => Math.min(options.maxSummaryTokens ?? 600, Math.floor(budget / 2));
 
   const build = (
     history: readonly HistoryMessage[],

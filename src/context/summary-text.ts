@@ -1,4 +1,4 @@
-import { hasKeyFacts } from './facts.js';
+import { extractKeyFacts, hasKeyFacts } from './facts.js';
 import { truncateToTokens } from './truncate.js';
 
 /** Heading of the summary section in the system prompt. */
@@ -12,8 +12,9 @@ export function composeSystem(system: string, summary: string | undefined, headi
 }
 
 /**
- * Shortens a bullet-list summary to `maxTokens`: drops lines without key facts oldest
- * first, then the oldest remaining lines, and cuts the last line if it alone is too long.
+ * Shortens a bullet-list summary to `maxTokens`, losing as few facts as it can: drops lines
+ * without key facts oldest first, then reduces the oldest lines to the facts that no later
+ * line repeats, then drops the oldest lines, and finally cuts the text if one line is left.
  */
 export function fitSummaryToTokens(summary: string, maxTokens: number, countText: (text: string) => number): string {
   const lines = summary.split('\n').filter((line) => line.trim() !== '');
@@ -23,7 +24,21 @@ export function fitSummaryToTokens(summary: string, maxTokens: number, countText
     if (lines.length > 1 && !hasKeyFacts(lines[index] as string)) lines.splice(index, 1);
     else index += 1;
   }
+  for (let index = 0; index < lines.length - 1 && !fits(); ) {
+    const later = lines.slice(index + 1).join('\n').toLowerCase();
+    const facts = extractKeyFacts(lines[index] as string).filter((fact) => !later.includes(fact.toLowerCase()));
+    if (facts.length === 0) {
+      lines.splice(index, 1);
+      continue;
+    }
+    const reduced = `${FACTS_PREFIX}${facts.join(', ')}`;
+    if (reduced !== lines[index]) lines[index] = reduced;
+    index += 1;
+  }
   while (lines.length > 1 && !fits()) lines.shift();
   if (fits()) return lines.join('\n');
   return truncateToTokens(lines.join('\n'), maxTokens, countText);
 }
+
+/** Start of a summary line reduced to its facts. */
+export const FACTS_PREFIX = '- facts: ';
