@@ -15,8 +15,8 @@
  * mentions a value when the value occurs in its text as a whole word (case-insensitive,
  * thousands separators ignored) or in its grounded values or call parameters. At the
  * prompt for customer turn t, a value is needed when a turn before t mentions it and a
- * turn after t mentions it again; it is present when it occurs in the prompt's system
- * text (summary included) or messages.
+ * turn after t mentions it again. It is present when it occurs in the prompt's system
+ * text (summary included) or in its messages.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

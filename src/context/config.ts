@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Environment fragment of the context module; the lead merges it into src/config.ts.
- * All variables are optional.
+ * Environment variables of the context module, all optional; src/config.ts merges them.
  */
 export const contextEnv = z.object({
   /** Operator cap on prompt tokens per request, for cost control; below the model limit. */

@@ -56,7 +56,7 @@ const QUESTION_START = new RegExp(
   'iu',
 );
 
-/** True when a message asks something: it has a question mark or starts with a question word. */
+/** True when a message is a question: it has a question mark or starts with a question word. */
 export function isQuestion(text: string): boolean {
   return text.includes('?') || QUESTION_START.test(text.trim());
 }

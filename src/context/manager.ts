@@ -20,7 +20,7 @@ export interface ContextManagerOptions {
   logger?: Logger;
 }
 
-/** What the store keeps about a conversation's memory. */
+/** Stored memory of a conversation: its rolling summary and how far the summary reaches. */
 export interface ConversationMemory {
   id: string;
   summary?: string;
@@ -61,10 +61,10 @@ export interface PreparedContext {
 }
 
 export interface ContextManager {
-  /** Builds the request parts for the next answer and folds dropped messages into the summary. */
+  /** Builds the request parts for the next reply and folds dropped messages into the summary. */
   prepare(conversation: ConversationMemory, history: readonly HistoryMessage[], target: ContextTarget): Promise<PreparedContext>;
   /**
-   * Rebuilds a smaller request after the provider answered `context_length`. Attempt 1
+   * Rebuilds a smaller request after the provider rejected it with `context_length`. Attempt 1
    * halves the budget and sends only pinned messages plus the summary; attempt 2 or later
    * sends the system prompt, the summary and the latest customer message on a quarter
    * budget. Callers retry at most twice, then move on to the next provider.
@@ -123,7 +123,7 @@ export function createContextManager(options: ContextManagerOptions = {}): Conte
     const fresh = built.droppedIds.filter((id) => id > (memory.summaryCoversUpTo ?? -Infinity));
     if (fresh.length === 0) return false;
     // The summary covers a prefix of the history, so fold every message up to the newest
-    // dropped one; kept ones among them are then dropped first on later turns.
+    // dropped one. Kept messages inside that prefix are then the first to go on later turns.
     extendCover(memory, Math.max(...fresh));
     const folded = history.filter((message) => message.id <= (memory.summaryCoversUpTo as number) && message.id > memory.previousUpTo);
     const summaryOptions = { llm, maxTokens: summaryCap(budgetTokens), countText: counterFor(target).countText };

@@ -17,7 +17,7 @@ export interface ModelLimits {
   encoding: Encoding;
 }
 
-/** Support answers are short, so chat models keep 1k tokens free for the reply. */
+/** Support replies are short, so chat models keep 1k tokens free for the output. */
 const CHAT_RESERVE = 1_024;
 /** OpenAI advises keeping at least 25k tokens for reasoning plus output on o-series models. */
 const REASONING_RESERVE = 25_000;

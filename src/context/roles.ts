@@ -7,7 +7,7 @@ export interface SourcedTurn {
   ids: number[];
 }
 
-/** Role as Anthropic sees it: tool results travel inside user messages. */
+/** Role on the Anthropic wire, where tool results travel inside user messages. */
 function wireRole(turn: ChatTurn): 'user' | 'assistant' {
   return turn.role === 'assistant' ? 'assistant' : 'user';
 }
@@ -24,8 +24,8 @@ function isEmpty(turn: ChatTurn): boolean {
  * pair). Anthropic also: the first message is from the user, so leading assistant turns
  * (and the tool results of a leading call) are dropped, and adjacent user or assistant
  * turns are merged so roles alternate.
- * NOTE: a tool result followed by a user turn is left as two turns; the Anthropic provider
- * sends them as one user message (tool_result blocks first, then the text).
+ * NOTE: a tool result followed by a user turn stays as two turns. The Anthropic provider
+ * must send them as one user message, tool_result blocks first and then the text.
  */
 export function applyProviderRules(
   turns: readonly SourcedTurn[],

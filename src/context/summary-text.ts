@@ -12,9 +12,9 @@ export function composeSystem(system: string, summary: string | undefined, headi
 }
 
 /**
- * Shortens a bullet-list summary to `maxTokens`, losing as few facts as it can: drops lines
- * without key facts oldest first, then reduces the oldest lines to the facts that no later
- * line repeats, then drops the oldest lines, and finally cuts the text if one line is left.
+ * Shortens a bullet-list summary to `maxTokens` and loses as few facts as it can. It drops
+ * lines without key facts oldest first, then reduces the oldest lines to the facts no later
+ * line repeats, then drops the oldest lines, and finally cuts the text of the last line.
  */
 export function fitSummaryToTokens(summary: string, maxTokens: number, countText: (text: string) => number): string {
   const lines = summary.split('\n').filter((line) => line.trim() !== '');

@@ -28,13 +28,13 @@ export interface SummaryResult {
 }
 
 const DEFAULT_MAX_SUMMARY_TOKENS = 600;
-/** Longest text kept per summary line before it is cut (facts are re-appended after the cut). */
+/** Maximum characters of message text per summary line; facts lost in the cut are re-appended. */
 const MAX_LINE_CHARS = 240;
 
 const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
 /**
- * Folds `messages` into the rolling summary. With `options.llm` it asks for a concise fact
+ * Folds `messages` into the rolling summary. With `options.llm` it requests a concise fact
  * list, re-appends any key fact the LLM left out, and falls back to the extractive form
  * when the LLM fails or returns nothing. The result is capped at `maxTokens`.
  */
@@ -87,7 +87,7 @@ function finishSummary(
   return { text: capped, coveredIds, coversUpTo: coveredIds.at(-1), abstractive };
 }
 
-/** One bullet per message worth keeping; small talk and fact-free assistant questions are left out. */
+/** Builds one bullet for a message, or undefined for small talk and fact-free assistant questions. */
 function summaryLine(message: HistoryMessage): string | undefined {
   const text = message.content.replace(/\s+/gu, ' ').trim();
   if (message.role === 'tool') return `- tool ${message.name ?? ''} returned: ${compact(text)}`;
@@ -116,9 +116,11 @@ function compact(text: string): string {
 export function buildSummaryPrompt(messages: readonly HistoryMessage[], previousSummary: string | undefined): string {
   const transcript = messages
     .map((message) => {
-      const who = message.role === 'user' ? 'customer' : message.role === 'tool' ? `tool ${message.name ?? ''}` : 'assistant';
+      let speaker = 'assistant';
+      if (message.role === 'user') speaker = 'customer';
+      if (message.role === 'tool') speaker = `tool ${message.name ?? ''}`;
       const calls = message.toolCalls?.map((call) => ` [calls ${call.name} ${JSON.stringify(call.arguments)}]`).join('') ?? '';
-      return `${who}: ${message.content}${calls}`;
+      return `${speaker}: ${message.content}${calls}`;
     })
     .join('\n');
   return [

@@ -45,8 +45,8 @@ const MEMO_LIMIT = 5_000;
 
 /**
  * Creates a counter for `model` on `provider`. OpenAI and rules models count exactly with
- * the model's encoding (o200k_base for gpt-4o, gpt-4.1, gpt-5 and o-series; cl100k_base
- * for gpt-4 and gpt-3.5); Anthropic models use the estimate described above.
+ * the model's encoding: o200k_base for gpt-4o, gpt-4.1, gpt-5 and o-series, cl100k_base
+ * for gpt-4 and gpt-3.5. Anthropic models use the estimate described above.
  */
 export function createTokenCounter(model: string, provider: ContextProvider): TokenCounter {
   const encoding = provider === 'anthropic' ? 'o200k_base' : findModelLimits(model).limits.encoding;

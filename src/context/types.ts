@@ -1,6 +1,6 @@
 import type { ToolCall } from '../providers/types.js';
 
-/** Which request format the context is built for; `rules` is counted like OpenAI. */
+/** Request format the context is built for; `rules` is counted like OpenAI. */
 export type ContextProvider = 'openai' | 'anthropic' | 'rules';
 
 /** One stored message of a conversation, oldest first by `id`. */
@@ -11,7 +11,7 @@ export interface HistoryMessage {
   content: string;
   /** Set on assistant messages that called tools. */
   toolCalls?: ToolCall[];
-  /** Set on tool messages: the id of the call this result answers. */
+  /** Set on tool messages: the id of the call this result belongs to. */
   toolCallId?: string;
   /** Set on tool messages: the tool name. */
   name?: string;

@@ -5,7 +5,7 @@ export function makeHistory(specs: Array<Omit<HistoryMessage, 'id' | 'createdAt'
   return specs.map((spec, index) => ({ ...spec, id: index + 1, createdAt: 1_000 * (index + 1) }));
 }
 
-/** A long alternating conversation with a fact every fifth message. */
+/** Builds a long alternating conversation with a fact every fifth message. */
 export function longConversation(messages: number): HistoryMessage[] {
   return makeHistory(
     Array.from({ length: messages }, (_, index) => ({
