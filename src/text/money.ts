@@ -74,6 +74,9 @@ const SUFFIX_RE = new RegExp(
   'giu',
 );
 
+/** A currency symbol or code followed by digits and separators that form no valid amount (`$2,443.48.68`). */
+const MALFORMED_RE = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${SYMBOL_PATTERN}|${CODE_PATTERN})\s?\d[\d.,]*\d`, 'giu');
+
 /**
  * Parses an amount written with `,` or `.` separators into integer cents. When the last
  * separator is followed by three digits it groups thousands (`1,490` and `1.490` are 1490),
@@ -124,6 +127,11 @@ export function scanMoney(text: string): ExtractedValue[] {
     if (extraCents) cents += BigInt(extraCents);
     const currency = unit in WORDS ? WORDS[unit] : currencyOfSymbol(token!);
     found.push({ kind: 'money', raw, normalized: formatCents(cents), index: match.index, ...(currency ? { currency } : {}) });
+  }
+  // A garbled amount is still an amount the customer would read; it gets a form that matches no fact.
+  for (const match of text.matchAll(MALFORMED_RE)) {
+    if (found.some((value) => value.index === match.index)) continue;
+    found.push({ kind: 'money', raw: match[0], normalized: `invalid:${match[0]}`, index: match.index });
   }
   return found;
 }
