@@ -5,9 +5,9 @@
  *
  * FILE defaults to ../shared/data/conversations.jsonl next to the repository (Schema-Guided
  * Dialogue records, one per line). For each agent turn with `grounded_values`:
- * - the turn as recorded must be accepted, with the `grounded_values` and `api_call` of this
- *   and earlier agent turns as tool results and the earlier customer messages as facts (false
- *   rejections otherwise); `--turn-facts-only` drops the earlier agent turns' results;
+ * - the turn as recorded must be accepted, or it counts as a false rejection. The facts are the
+ *   `grounded_values` and `api_call` of this and earlier agent turns (as tool results) and the
+ *   earlier customer messages. `--turn-facts-only` keeps only this turn's results;
  * - for each money amount, clock time and calendar date of `grounded_values` that the text
  *   states verbatim, a copy with that one value changed must be rejected (recall).
  * The eval finds and changes values with its own simple parsers, independent of the extractor,

@@ -22,8 +22,8 @@ const DIGIT_RUN_RE = /(?<![\p{L}\p{N}.,-])\d{6,}(?![\p{L}\p{N}]|[.,-]\d)/gu;
 /** Any other number: `3`, `4.5`, `1,490`. */
 const NUMBER_RE = /(?<![\p{L}\p{N}.,])\d+(?:[.,]\d+)*(?![\p{N}])/gu;
 
-const ACCOUNT_CONTEXT = /(?:account|acct|conta|cuenta|iban|agência|agencia)[^.!?\n]{0,24}$/i;
-const PHONE_CONTEXT = /(?:phone|call|tel|telefone|teléfono|telefono|celular|cell|mobile|whatsapp|fax)[^.!?\n]{0,16}$/i;
+const ACCOUNT_CONTEXT = /(?:account|acct|conta|cuenta|iban|agência|agencia)[^.!?;\n\d]{0,24}$/i;
+const PHONE_CONTEXT = /(?:phone|call|tel|telefone|teléfono|telefono|celular|cell|mobile|whatsapp|fax)[^.!?;\n\d]{0,16}$/i;
 
 /** Canonical id: upper case letters and digits only, so `ord-10023` and `ORD10023` compare equal. */
 export function normalizeId(raw: string): string {

@@ -1,5 +1,7 @@
 import type { ExtractedValue } from './types.js';
 
+// NOTE: thousands grouped with spaces (`1 234,56 €`) and amounts spelled in words
+// ("forty-seven dollars") are not recognized, so they are not checked as money.
 /**
  * Amount pattern: either digit groups of three after a leading group of one to three digits
  * (`1,234`, `1.234.567`) or a plain digit run, each optionally followed by one or two decimals.

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Environment variables of the response validator. The lead merges this object into
- * src/config.ts; `validatorOptionsFromEnv` turns the parsed result into `ValidatorOptions`.
+ * Environment variables of the response validator, to be merged into the application's config
+ * schema. `validatorOptionsFromEnv` turns the parsed result into `ValidatorOptions` fields.
  */
 export const validateEnv = z.object({
   /** Canary string embedded in the system prompt; an answer that contains it is never sent. */

@@ -11,6 +11,7 @@ export function languageOf(locale: string): string | undefined {
   return (CHECKED_LANGUAGES as readonly string[]).includes(language) ? language : undefined;
 }
 
+/** Returns the English name of a checked language code, `pt` -> `Portuguese`. */
 export function languageName(language: string): string {
   return LANGUAGE_NAMES[language] ?? language;
 }

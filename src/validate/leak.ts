@@ -23,7 +23,7 @@ export class PromptLeakDetector {
   constructor(canary: string | undefined, systemPrompt: string | undefined, private readonly excerptWords: number) {
     const compactCanary = canary ? compact(normalizeForAnalysis(canary)) : '';
     if (canary && compactCanary.length < 8) {
-      throw new RangeError(`The validator canary must have at least 8 letters or digits; "${canary.length}" characters given.`);
+      throw new RangeError(`Invalid validator canary: it has ${compactCanary.length} letters or digits, and at least 8 are required.`);
     }
     this.canary = compactCanary || undefined;
     if (systemPrompt) {

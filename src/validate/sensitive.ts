@@ -12,7 +12,11 @@ const SSN_RE = /(?<![\p{N}\p{L}-])(\d{3})([-\s.])(\d{2})\2(\d{4})(?![\p{N}]|[-.]
 /** Nine bare digits count only after "SSN" or "social security". */
 const SSN_KEYWORD_RE = /(?:ssn|social security(?: number| no\.?)?)\D{0,12}(\d{9})(?!\d)/giu;
 
-/** `123.456.789-09`, `123456789-09` and eleven bare digits (not after `+`, which marks a phone). */
+/**
+ * `123.456.789-09`, `123456789-09` and eleven bare digits (not after `+`, which marks a phone).
+ * NOTE: about 1 in 100 unformatted 11-digit numbers (ids, phones without `+`) has valid check
+ * digits and is rejected as a CPF.
+ */
 const CPF_RE = /(?<![\p{N}+])(\d{3})[.\s]?(\d{3})[.\s]?(\d{3})[-\s]?(\d{2})(?![\p{N}])/gu;
 
 /** Digit runs where single spaces, dots or dashes may sit between any two digits. */
