@@ -175,6 +175,47 @@ export interface EvalOptions {
   history?: boolean;
 }
 
+interface MutationInput {
+  key: string;
+  rawValue: unknown;
+  text: string;
+  /** Rejection codes of the recorded answer. */
+  codes: string[];
+  facts: Facts;
+  check: CheckAnswer;
+  byKind: Record<EvalKind, KindStats>;
+  random: () => number;
+}
+
+/**
+ * Counts one grounded value that the text states verbatim, then checks that a copy with the
+ * value changed is rejected. Returns the mutated text when the validator accepted it.
+ */
+function checkMutation(input: MutationInput): { kind: EvalKind; text: string } | undefined {
+  const { key, rawValue, text, codes, facts, check, random } = input;
+  if (typeof rawValue !== 'string') return undefined;
+  const kind = evalKind(key, rawValue);
+  if (!kind) return undefined;
+  const position = text.toLowerCase().indexOf(rawValue.toLowerCase());
+  if (position < 0) return undefined;
+  const stats = input.byKind[kind];
+  stats.correctValues += 1;
+  if (codes.includes(`hallucinated_${kind}`)) stats.falselyRejectedValues += 1;
+
+  const mutated = mutate(kind, text.slice(position, position + rawValue.length), random);
+  if (factCanonicals(kind, facts).has(canonical(kind, mutated) ?? '')) {
+    stats.collisions += 1;
+    return undefined;
+  }
+  stats.mutations += 1;
+  const mutatedText = text.slice(0, position) + mutated + text.slice(position + rawValue.length);
+  if (rejectedKinds(check(mutatedText, facts)).includes(`hallucinated_${kind}`)) {
+    stats.detected += 1;
+    return undefined;
+  }
+  return { kind, text: mutatedText };
+}
+
 /** Runs the evaluation over dialogue records with `check` as the validator. */
 export function evaluateRecords(records: readonly DialogueRecord[], check: CheckAnswer, options: EvalOptions = {}): EvalReport {
   const history = options.history ?? true;
@@ -208,26 +249,8 @@ export function evaluateRecords(records: readonly DialogueRecord[], check: Check
       }
 
       for (const [key, rawValue] of Object.entries(turn.grounded_values)) {
-        if (typeof rawValue !== 'string') continue;
-        const kind = evalKind(key, rawValue);
-        if (!kind) continue;
-        const position = turn.text.toLowerCase().indexOf(rawValue.toLowerCase());
-        if (position < 0) continue;
-        const stats = byKind[kind];
-        stats.correctValues += 1;
-        if (codes.some((code) => code === `hallucinated_${kind}`)) stats.falselyRejectedValues += 1;
-
-        const stated = turn.text.slice(position, position + rawValue.length);
-        const mutated = mutate(kind, stated, random);
-        if (factCanonicals(kind, facts).has(canonical(kind, mutated) ?? '')) {
-          stats.collisions += 1;
-          continue;
-        }
-        stats.mutations += 1;
-        const text = turn.text.slice(0, position) + mutated + turn.text.slice(position + rawValue.length);
-        const result = check(text, facts);
-        if (rejectedKinds(result).includes(`hallucinated_${kind}`)) stats.detected += 1;
-        else if (missedSamples.length < 20) missedSamples.push({ id: record.id, kind, text });
+        const missed = checkMutation({ key, rawValue, text: turn.text, codes, facts, check, byKind, random });
+        if (missed && missedSamples.length < 20) missedSamples.push({ id: record.id, ...missed });
       }
     }
   }
