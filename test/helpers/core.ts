@@ -61,7 +61,7 @@ export async function post(url: string, body: unknown, headers: Record<string, s
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: payload,
+    body: payload as BodyInit,
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
