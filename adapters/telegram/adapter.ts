@@ -152,8 +152,14 @@ export class TelegramAdapter implements ChannelAdapter, WebhookAdapter {
 
   /** Stop long polling and wait for the update being handled; the webhook stays registered. */
   async stop(): Promise<void> {
-    if (this.bot.isRunning()) await this.bot.stop();
-    await this.polling;
+    if (this.bot.isRunning()) {
+      // bot.stop() confirms the last offset with one more getUpdates; if that fails, the
+      // unconfirmed updates come again after a restart and the deduplication drops them.
+      await this.bot.stop().catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'telegram could not confirm the last update offset');
+      });
+    }
+    await this.polling?.catch(() => undefined);
     this.polling = undefined;
     this.logger.info('telegram adapter stopped');
   }
