@@ -3,8 +3,7 @@
  * this adapter normalizes them for the core and sends the core's answers back.
  */
 
-import { Bot, type Context } from 'grammy';
-import type { CallbackQuery, ChatMemberUpdated, Message, Update } from 'grammy/types';
+import { Bot, Composer, type Context, type NextFunction } from 'grammy';
 import type {
   ChannelAdapter,
   ChannelCapabilities,
@@ -18,17 +17,10 @@ import { systemClock, type Clock } from '../../src/clock.js';
 import { silentLogger, type Logger } from '../../src/log.js';
 import { ChatAliases } from './aliases.js';
 import { TELEGRAM_MAX_TEXT_LENGTH } from './format.js';
-import {
-  TELEGRAM_CHANNEL,
-  isAddressedToBot,
-  isGroupChat,
-  normalizeMessage,
-  platformMessageId,
-  toSender,
-  type BotIdentity,
-} from './normalize.js';
+import { TELEGRAM_CHANNEL, type BotIdentity } from './normalize.js';
 import { RecentIds } from './recent.js';
 import { TelegramSender } from './send.js';
+import { UpdateRouter } from './updates.js';
 import { mountTelegramWebhook } from './webhook.js';
 
 /** Update kinds the adapter handles; requested from Telegram explicitly. */
@@ -76,10 +68,14 @@ export class TelegramAdapter implements ChannelAdapter, WebhookAdapter {
     buttons: true,
   };
 
-  /** The grammy bot, for admin commands or other middleware added before `start()`. */
   readonly bot: Bot;
+  /**
+   * Middleware that runs before updates reach the core, for admin commands. A handler that
+   * does not call `next()` keeps its update from the core.
+   */
+  readonly commands = new Composer<Context>();
   private readonly logger: Logger;
-  private readonly clock: Clock;
+  private readonly router: UpdateRouter;
   private readonly aliases: ChatAliases;
   private readonly sender: TelegramSender;
   private readonly recentUpdates = new RecentIds(2048);
@@ -92,7 +88,6 @@ export class TelegramAdapter implements ChannelAdapter, WebhookAdapter {
       throw new Error('TelegramAdapter: webhookSecret is missing; set TELEGRAM_WEBHOOK_SECRET with TELEGRAM_WEBHOOK_URL');
     }
     this.logger = (options.logger ?? silentLogger).child({ channel: TELEGRAM_CHANNEL });
-    this.clock = options.clock ?? systemClock;
     this.aliases = new ChatAliases(options.chatAliases);
     this.bot = new Bot(options.token, {
       client: { ...(options.apiRoot && { apiRoot: options.apiRoot.replace(/\/+$/, '') }) },
@@ -107,7 +102,20 @@ export class TelegramAdapter implements ChannelAdapter, WebhookAdapter {
       maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
     });
 
-    this.bot.use((ctx) => this.handleUpdate(ctx));
+    this.router = new UpdateRouter({
+      api: this.bot.api,
+      aliases: this.aliases,
+      sender: this.sender,
+      logger: this.logger,
+      clock: options.clock ?? systemClock,
+      editedMessages: options.editedMessages ?? 'accept',
+      identity: () => this.identity,
+      recordMigration: (oldChatId, newChatId) => this.recordMigration(oldChatId, newChatId),
+    });
+
+    this.bot.use((ctx, next) => this.deduplicate(ctx, next));
+    this.bot.use(this.commands);
+    this.bot.use((ctx) => this.routeUpdate(ctx));
     this.bot.catch((error) => {
       // Long polling only: the update is skipped, so this is a customer message lost.
       this.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update handling failed');
@@ -177,108 +185,24 @@ export class TelegramAdapter implements ChannelAdapter, WebhookAdapter {
     return { id: me.id, username: this.options.botUsername ?? me.username };
   }
 
-  /**
-   * Route one update. Only normalization and `sink.accept()` (which persists and returns)
-   * happen here: grammy handles updates one at a time, so awaiting an answer would hold up
-   * every other chat.
-   */
-  private async handleUpdate(ctx: Context): Promise<void> {
-    const update: Update = ctx.update;
-    if (!this.recentUpdates.add(update.update_id)) {
-      this.logger.debug({ updateId: update.update_id }, 'telegram update already handled, skipped');
+  /** Skip updates seen recently; forget the id again when handling fails so a redelivery works. */
+  private async deduplicate(ctx: Context, next: NextFunction): Promise<void> {
+    const updateId = ctx.update.update_id;
+    if (!this.recentUpdates.add(updateId)) {
+      this.logger.debug({ updateId }, 'telegram update already handled, skipped');
       return;
     }
-    const sink = this.sink;
-    if (!sink) throw new Error('TelegramAdapter received an update before start()');
-
     try {
-      if (update.message) await this.handleMessage(sink, update.message);
-      else if (update.edited_message) await this.handleEdit(sink, update.edited_message);
-      else if (update.callback_query) await this.handleCallback(sink, update.callback_query);
-      else if (update.my_chat_member) this.handleMembership(update.my_chat_member);
+      await next();
     } catch (error) {
-      this.recentUpdates.delete(update.update_id);
+      this.recentUpdates.delete(updateId);
       throw error;
     }
   }
 
-  private async handleEdit(sink: InboundSink, message: Message): Promise<void> {
-    if (this.options.editedMessages === 'ignore') return;
-    await this.handleMessage(sink, message, message.edit_date);
-  }
-
-  private async handleMessage(sink: InboundSink, message: Message, editDate?: number): Promise<void> {
-    const chatId = String(message.chat.id);
-    if (message.migrate_to_chat_id !== undefined) {
-      return this.recordMigration(chatId, String(message.migrate_to_chat_id));
-    }
-    if (message.migrate_from_chat_id !== undefined) {
-      return this.recordMigration(String(message.migrate_from_chat_id), chatId);
-    }
-    if (message.chat.type === 'channel' || message.from?.is_bot) return;
-
-    const identity = this.identity;
-    if (isGroupChat(message) && !isAddressedToBot(message, identity)) {
-      this.logger.debug({ chatId, messageId: message.message_id }, 'telegram group message not addressed to the bot, ignored');
-      return;
-    }
-    const conversationChatId = this.aliases.conversationChatId(chatId);
-    const inbound = normalizeMessage(message, {
-      bot: identity,
-      conversationChatId,
-      receivedAt: new Date(this.clock.now()),
-      ...(editDate !== undefined && { editDate }),
-    });
-    if (!inbound) return;
-
-    // A customer who writes again has unblocked the bot.
-    this.sender.unblock(conversationChatId);
-    const result = await sink.accept(inbound);
-    this.logger.info(
-      { platformMessageId: inbound.platformMessageId, conversationId: result.conversationId, status: result.status },
-      'telegram message accepted',
-    );
-  }
-
-  private async handleCallback(sink: InboundSink, query: CallbackQuery): Promise<void> {
-    const message = query.message;
-    if (!message || query.data === undefined) {
-      await this.answerCallback(query.id);
-      return;
-    }
-    const chatId = String(message.chat.id);
-    try {
-      await sink.action({
-        channel: TELEGRAM_CHANNEL,
-        chatId: this.aliases.conversationChatId(chatId),
-        sender: toSender(query.from),
-        actionId: query.data,
-        platformMessageId: platformMessageId(chatId, message.message_id),
-      });
-    } finally {
-      await this.answerCallback(query.id);
-    }
-    // Remove the buttons so one rating or choice cannot be pressed twice.
-    await this.bot.api.editMessageReplyMarkup(chatId, message.message_id).catch((error: unknown) => {
-      this.logger.warn({ err: error, chatId }, 'telegram could not remove the inline keyboard');
-    });
-  }
-
-  /** Stop the client's progress spinner; a failure only affects the button's look. */
-  private async answerCallback(id: string): Promise<void> {
-    await this.bot.api.answerCallbackQuery(id).catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'telegram answerCallbackQuery failed');
-    });
-  }
-
-  /** In a private chat, `kicked` means the user blocked the bot and `member` that they unblocked it. */
-  private handleMembership(update: ChatMemberUpdated): void {
-    if (update.chat.type !== 'private') return;
-    const chatId = this.aliases.conversationChatId(String(update.chat.id));
-    const status = update.new_chat_member.status;
-    if (status === 'kicked') this.sender.block(chatId);
-    else if (status === 'member') this.sender.unblock(chatId);
-    this.logger.info({ chatId, status }, 'telegram bot membership changed');
+  private async routeUpdate(ctx: Context): Promise<void> {
+    if (!this.sink) throw new Error('TelegramAdapter received an update before start(); call start() first');
+    await this.router.route(this.sink, ctx.update);
   }
 
   private async recordMigration(oldChatId: string, newChatId: string): Promise<void> {

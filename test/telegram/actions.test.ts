@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { telegramEnv } from '../../adapters/telegram/config.js';
-import { alice, privateMessage, startHarness, type Harness } from './helpers.js';
+import { catalogKeys, t } from '../../src/i18n.js';
+import { alice, bob, groupMessage, privateMessage, startHarness, waitUntil, type Harness } from './helpers.js';
 
 describe('Telegram callback queries', () => {
   let h: Harness;
@@ -37,6 +38,51 @@ describe('Telegram callback queries', () => {
     h.fake.pushUpdate({ callback_query: { id: 'cb-2', from: alice, chat_instance: 'ci', game_short_name: 'g' } });
     await h.fake.waitForCalls('answerCallbackQuery', 1);
     expect(h.sink.actions).toEqual([]);
+  });
+});
+
+describe('Telegram welcome and commands', () => {
+  let h: Harness;
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('greets /start in the user locale', async () => {
+    h = await startHarness();
+    h.fake.pushUpdate({ message: privateMessage({ text: '/start promo42', entities: [{ type: 'bot_command', offset: 0, length: 6 }] }) });
+    const [welcome] = await h.fake.waitForSent(1);
+    expect(welcome!.text).toBe(t('pt-BR', 'telegram.welcome', { name: 'Alice' }));
+    expect(welcome!.chatId).toBe(String(alice.id));
+    expect(h.sink.acceptCalls).toBe(0);
+  });
+
+  it('greets a bare group mention', async () => {
+    h = await startHarness();
+    const handle = `@${h.fake.botUsername}`;
+    const message = groupMessage(-42, { text: handle, entities: [{ type: 'mention', offset: 0, length: handle.length }] });
+    h.fake.pushUpdate({ message });
+    const [welcome] = await h.fake.waitForSent(1);
+    expect(welcome!.text).toBe(t('en', 'telegram.welcome', { name: bob.first_name }));
+    expect(welcome!.replyToMessageId).toBe(message.message_id);
+    expect(h.sink.acceptCalls).toBe(0);
+  });
+
+  it('lets a command handler keep an update', async () => {
+    h = await startHarness();
+    const handled: string[] = [];
+    h.adapter.commands.command('stats', (ctx) => void handled.push(ctx.from?.username ?? 'unknown'));
+    h.fake.pushUpdate({ message: privateMessage({ text: '/stats', entities: [{ type: 'bot_command', offset: 0, length: 6 }] }, bob) });
+    h.fake.pushUpdate({ message: privateMessage({ text: 'a question' }) });
+    await waitUntil(() => h.sink.accepted.length === 1, 'the question');
+    expect(handled).toEqual(['bob_b']);
+    expect(h.sink.accepted.map((m) => m.text)).toEqual(['a question']);
+  });
+
+  it('ships the welcome text in every locale', () => {
+    for (const locale of ['en', 'pt-BR', 'es'] as const) {
+      expect(catalogKeys(locale)).toContain('telegram.welcome');
+    }
   });
 });
 
