@@ -1,6 +1,6 @@
 /**
  * Splitting of long outgoing texts into pieces that fit a platform's message length limit.
- * Shared by the chat adapters; it knows nothing about any one platform.
+ * Shared by the chat adapters, so it contains no platform-specific rules.
  */
 
 /** Options for {@link splitText}. */
@@ -106,7 +106,7 @@ function skipWhitespace(text: string, from: number): number {
 /** Code units looked at on each side of a position to decide if it is a grapheme boundary. */
 const GRAPHEME_CONTEXT = 64;
 
-/** Knows where a cut may fall: on grapheme boundaries and outside unbreakable spans. */
+/** Decides where a cut may fall: on grapheme boundaries and outside unbreakable spans. */
 class CutGuard {
   private readonly blocked: Uint8Array;
 

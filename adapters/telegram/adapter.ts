@@ -1,6 +1,6 @@
 /**
- * The Telegram channel: grammy receives updates by long polling (default) or by webhook,
- * this adapter normalizes them for the core and sends the core's answers back.
+ * The Telegram channel. grammy receives updates by long polling (default) or by webhook,
+ * and this adapter normalizes them for the core and delivers the core's replies.
  */
 
 import { Bot, Composer, type Context, type NextFunction } from 'grammy';
@@ -44,19 +44,24 @@ export interface TelegramAdapterOptions {
   /** Called once per newly seen group migration so the caller can persist the alias. */
   onChatMigrated?: (oldChatId: string, newChatId: string) => void | Promise<void>;
   /**
-   * What to do with an edited message. `accept` (default) hands it to the core as a new
+   * Handling of edited messages. `accept` (default) hands an edit to the core as a new
    * message with the id `<chatId>:<messageId>:edit:<edit_date>`, so a corrected question
-   * gets a corrected answer; `ignore` drops it.
+   * gets a reply of its own. `ignore` drops edits.
    */
   editedMessages?: 'accept' | 'ignore';
-  /** 429 answers waited out per message chunk before failing with `rate_limited`. Default 3. */
+  /** Max 429 responses waited out per message chunk before failing with `rate_limited`. Default 3. */
   maxRateLimitRetries?: number;
-  /** Longest retry_after waited out inside `send()`, in ms. Default 60,000. */
+  /** Max retry_after waited out inside `send()`, in ms; a longer one fails at once. Default 60,000. */
   maxRetryAfterMs?: number;
   /** Wait used for retry_after. Default: a timer. */
   sleep?: (ms: number) => Promise<void>;
   /** getUpdates long-polling timeout in seconds. Default 30. */
   pollingTimeoutSeconds?: number;
+  /**
+   * Timeout of one Bot API request in seconds; it must exceed the polling timeout. Default 60
+   * (grammy 1.46 defaults to 500 s, which would hold a chat's send queue for minutes).
+   */
+  requestTimeoutSeconds?: number;
 }
 
 /** Telegram adapter; see {@link TelegramAdapterOptions} for the two receiving modes. */
@@ -89,8 +94,15 @@ export class TelegramAdapter implements ChannelAdapter, WebhookAdapter {
     }
     this.logger = (options.logger ?? silentLogger).child({ channel: TELEGRAM_CHANNEL });
     this.aliases = new ChatAliases(options.chatAliases);
+    const requestTimeoutSeconds = options.requestTimeoutSeconds ?? 60;
+    if (requestTimeoutSeconds <= (options.pollingTimeoutSeconds ?? 30)) {
+      throw new Error('TelegramAdapter: requestTimeoutSeconds must be greater than pollingTimeoutSeconds');
+    }
     this.bot = new Bot(options.token, {
-      client: { ...(options.apiRoot && { apiRoot: options.apiRoot.replace(/\/+$/, '') }) },
+      client: {
+        timeoutSeconds: requestTimeoutSeconds,
+        ...(options.apiRoot && { apiRoot: options.apiRoot.replace(/\/+$/, '') }),
+      },
     });
     this.sender = new TelegramSender({
       api: this.bot.api,

@@ -6,7 +6,7 @@ import { TELEGRAM_CHANNEL } from './normalize.js';
 
 /** True for the 400 that Telegram returns when the HTML or Markdown of a text is invalid. */
 export function isParseError(error: unknown): boolean {
-  // Telegram uses 400 for every bad request, so only the description tells this one apart.
+  // Telegram uses 400 for every bad request, so only the description identifies this one.
   return error instanceof GrammyError && error.error_code === 400 && /can't parse entities/i.test(error.description);
 }
 

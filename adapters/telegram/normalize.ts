@@ -30,7 +30,7 @@ export function toSender(user: User): Sender {
   };
 }
 
-/** True for chats where the bot answers only when addressed. */
+/** True for chats where the bot replies only when addressed. */
 export function isGroupChat(message: Message): boolean {
   return message.chat.type === 'group' || message.chat.type === 'supergroup';
 }

@@ -1,7 +1,8 @@
 /**
- * A bounded set of recently seen ids. Telegram redelivers an update when a webhook request
- * fails or the offset was not confirmed before a restart; within one process this catches
- * the copy before it reaches the core, whose (channel, platform id) check covers the rest.
+ * A bounded set of recently seen update ids. Telegram redelivers an update when a webhook
+ * request fails or when the offset was not confirmed before a restart. Within one process
+ * this set drops the copy before the core sees it, and the core's check on
+ * (channel, platform message id) covers restarts.
  */
 export class RecentIds {
   private readonly seen = new Set<number>();

@@ -20,11 +20,11 @@ export interface TelegramSenderOptions {
   api: Api;
   aliases: ChatAliases;
   logger: Logger;
-  /** Record a migration found while sending (the old id answered with migrate_to_chat_id). */
+  /** Records a migration found while sending, when the old id returned migrate_to_chat_id. */
   onMigrated: (oldChatId: string, newChatId: string) => Promise<void>;
   /** Waits for a 429's retry_after; injected so tests control time. */
   sleep: (ms: number) => Promise<void>;
-  /** 429 answers waited out per chunk before giving up with `rate_limited`. */
+  /** Max 429 responses waited out per chunk before failing with `rate_limited`. */
   maxRateLimitRetries: number;
   /** A longer retry_after is not waited out here; the core gets `rate_limited` instead. */
   maxRetryAfterMs: number;

@@ -37,7 +37,7 @@ const START_COMMAND = /^\/start(?:@\w+)?(?:\s|$)/;
 
 /**
  * Hands each update to the sink. It only normalizes and awaits `sink.accept()`, which
- * persists and returns: grammy handles updates one at a time, so waiting for an answer
+ * persists and returns. grammy handles updates one at a time, so waiting for the reply
  * here would hold up every other chat.
  */
 export class UpdateRouter {
@@ -85,7 +85,7 @@ export class UpdateRouter {
       ...(editDate !== undefined && { editDate }),
     });
     if (!inbound) {
-      // A bare mention in a group has no question in it; greet so the customer knows to ask.
+      // A bare mention in a group contains no question, so the welcome prompts for one.
       if (isGroupChat(message) && editDate === undefined) this.greet(message, conversationChatId);
       return;
     }

@@ -7,9 +7,9 @@ import type { HttpMount } from '../../src/bus/types.js';
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
 
 /**
- * Register `POST /telegram/webhook` on `app`. grammy checks the
- * `X-Telegram-Bot-Api-Secret-Token` header against `secretToken` and answers 401 when it is
- * wrong or missing; otherwise it runs the bot's middleware and answers 200 once the update
+ * Register `POST /telegram/webhook` on `app`. grammy compares the
+ * `X-Telegram-Bot-Api-Secret-Token` header with `secretToken` and returns 401 when it is
+ * wrong or missing. Otherwise it runs the bot's middleware and returns 200 once the update
  * was handled, so a failed hand-off gets a 500 and Telegram delivers the update again.
  */
 export function mountTelegramWebhook(app: HttpMount, bot: Bot, secretToken: string): void {

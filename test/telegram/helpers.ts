@@ -79,7 +79,7 @@ export function outbound(chatId: string, text: string, extra: Partial<OutboundMe
   return { channel: 'telegram', chatId, conversationId: `conv-${chatId}`, text, kind: 'answer', locale: 'en', ...extra };
 }
 
-/** A sleep that waits until the test releases it; records each requested duration. */
+/** Create a sleep that waits until the test releases it and records each requested duration. */
 export function manualSleep(): { sleep: (ms: number) => Promise<void>; requested: number[]; release: () => void } {
   const requested: number[] = [];
   const pending: Array<() => void> = [];
@@ -101,7 +101,7 @@ let nextMessageId = 100;
 export const alice = { id: 501, is_bot: false, first_name: 'Alice', last_name: 'Moreira', language_code: 'pt-br' };
 export const bob = { id: 502, is_bot: false, first_name: 'Bob', username: 'bob_b' };
 
-/** A private-chat message from `from` with `fields` merged in. */
+/** Build a private-chat message from `from` with `fields` merged in. */
 export function privateMessage(fields: Record<string, unknown> = {}, from: { id: number } = alice): Record<string, unknown> {
   return {
     message_id: nextMessageId++,
@@ -112,7 +112,7 @@ export function privateMessage(fields: Record<string, unknown> = {}, from: { id:
   };
 }
 
-/** A group message with `fields` merged in. */
+/** Build a group message with `fields` merged in. */
 export function groupMessage(chatId: number, fields: Record<string, unknown> = {}, type = 'group'): Record<string, unknown> {
   return {
     message_id: nextMessageId++,
