@@ -104,105 +104,206 @@ interface Waiter {
 
 /** Start the fake Bot API on a random port of 127.0.0.1. */
 export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
-  const botId = options.botId ?? 7000001;
-  const botUsername = options.botUsername ?? 'frontdesk_test_bot';
-  const updates: Record<string, unknown>[] = [];
-  const pollers = new Set<() => void>();
-  const failures: ScriptedFailure[] = [];
-  const waiters = new Set<Waiter>();
-  const sent: SentMessage[] = [];
-  const calls: FakeCall[] = [];
-  const messageCounters = new Map<string, number>();
-  let nextUpdateId = 1;
-  let webhook: { url: string; secretToken?: string } | undefined;
+  const fake = new FakeTelegramServer(options);
+  await fake.listen();
+  return fake;
+}
 
-  const notify = (): void => {
-    for (const waiter of waiters) {
-      if (waiter.check()) {
-        waiters.delete(waiter);
-        waiter.resolve();
-      }
-    }
-  };
-  const wakePollers = (): void => {
-    for (const wake of pollers) wake();
-    pollers.clear();
-  };
-  const waitFor = (check: () => boolean, timeoutMs: number, what: string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (check()) return resolve();
-      const timer = setTimeout(() => {
-        waiters.delete(waiter);
-        reject(new Error(`fake Telegram: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const waiter: Waiter = { check, resolve: () => (clearTimeout(timer), resolve()) };
-      waiters.add(waiter);
-    });
+class FakeTelegramServer implements FakeTelegram {
+  apiRoot = '';
+  readonly botId: number;
+  readonly botUsername: string;
+  readonly sent: SentMessage[] = [];
+  readonly calls: FakeCall[] = [];
+  private readonly updates: Record<string, unknown>[] = [];
+  private readonly pollers = new Set<() => void>();
+  private readonly failures: ScriptedFailure[] = [];
+  private readonly waiters = new Set<Waiter>();
+  private readonly messageCounters = new Map<string, number>();
+  private readonly server = createServer((req, res) => void this.handle(req, res));
+  private nextUpdateId = 1;
+  private currentWebhook: { url: string; secretToken?: string } | undefined;
 
-  const takeFailure = (method: string, params: Record<string, unknown>): FakeApiError | undefined => {
-    const chatId = params.chat_id === undefined ? undefined : String(params.chat_id);
-    const index = failures.findIndex((f) => f.method === method && (f.chatId === undefined || f.chatId === chatId));
-    if (index < 0) return undefined;
-    const failure = failures[index]!;
-    failure.remaining -= 1;
-    if (failure.remaining <= 0) failures.splice(index, 1);
-    return failure.error;
-  };
-
-  const handlers: Record<string, (params: Record<string, unknown>, req: IncomingMessage) => Promise<unknown> | unknown> = {
-    getMe: () => ({ id: botId, is_bot: true, first_name: 'Frontdesk', username: botUsername }),
-    deleteWebhook: () => ((webhook = undefined), true),
+  private readonly handlers: Record<string, (params: Record<string, unknown>, req: IncomingMessage) => unknown> = {
+    getMe: () => this.me(),
+    deleteWebhook: () => ((this.currentWebhook = undefined), true),
     setWebhook: (params) => {
-      webhook = { url: String(params.url), secretToken: params.secret_token as string | undefined };
+      this.currentWebhook = { url: String(params.url), secretToken: params.secret_token as string | undefined };
       return true;
     },
-    getUpdates: (params, req) => getUpdates(params, req),
-    sendMessage: (params) => sendMessage(params),
+    getUpdates: (params, req) => this.getUpdates(params, req),
+    sendMessage: (params) => this.sendMessage(params),
     sendChatAction: () => true,
     answerCallbackQuery: () => true,
     editMessageReplyMarkup: () => true,
   };
 
-  async function getUpdates(params: Record<string, unknown>, req: IncomingMessage): Promise<unknown> {
+  constructor(options: FakeTelegramOptions) {
+    this.botId = options.botId ?? 7000001;
+    this.botUsername = options.botUsername ?? 'frontdesk_test_bot';
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.apiRoot = `http://127.0.0.1:${port}`;
+  }
+
+  pushUpdate(update: Record<string, unknown>): number {
+    const id = this.enqueue(update);
+    this.wakePollers();
+    return id;
+  }
+
+  pushUpdates(list: Record<string, unknown>[]): void {
+    for (const update of list) this.enqueue(update);
+    this.wakePollers();
+  }
+
+  failNext(method: string, error: FakeApiError, options: { chatId?: string | number; times?: number } = {}): void {
+    this.failures.push({
+      method,
+      error,
+      remaining: options.times ?? 1,
+      ...(options.chatId !== undefined && { chatId: String(options.chatId) }),
+    });
+  }
+
+  async waitForSent(count: number, timeoutMs = 5000): Promise<SentMessage[]> {
+    await this.waitFor(() => this.sent.length >= count, timeoutMs, `${count} sent messages`);
+    return this.sent;
+  }
+
+  async waitForCalls(method: string, count: number, timeoutMs = 5000): Promise<FakeCall[]> {
+    const matching = (): FakeCall[] => this.calls.filter((call) => call.method === method);
+    await this.waitFor(() => matching().length >= count, timeoutMs, `${count} ${method} calls`);
+    return matching();
+  }
+
+  webhook(): { url: string; secretToken?: string } | undefined {
+    return this.currentWebhook;
+  }
+
+  close(): Promise<void> {
+    this.wakePollers();
+    return new Promise((resolve) => {
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+  }
+
+  private me(): Record<string, unknown> {
+    return { id: this.botId, is_bot: true, first_name: 'Frontdesk', username: this.botUsername };
+  }
+
+  private enqueue(update: Record<string, unknown>): number {
+    const id = typeof update.update_id === 'number' ? update.update_id : this.nextUpdateId;
+    this.nextUpdateId = Math.max(this.nextUpdateId, id + 1);
+    this.updates.push({ ...update, update_id: id });
+    return id;
+  }
+
+  private wakePollers(): void {
+    for (const wake of this.pollers) wake();
+    this.pollers.clear();
+  }
+
+  private notifyWaiters(): void {
+    for (const waiter of this.waiters) {
+      if (!waiter.check()) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+
+  private waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (check()) return resolve();
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`fake Telegram: timed out after ${timeoutMs} ms waiting for ${what} (${this.sent.length} sent)`));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        check,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = /^\/bot[^/]+\/(\w+)$/.exec((req.url ?? '').split('?')[0] ?? '')?.[1] ?? '';
+    const params = parseParams(await readBody(req), req.headers['content-type'] ?? '');
+    this.calls.push({ method, params });
+    this.notifyWaiters();
+
+    const handler = this.handlers[method];
+    if (!handler) return reply(res, apiError(404, 'Not Found: method not found'));
+    const failure = this.takeFailure(method, params);
+    if (failure) return reply(res, failure);
+
+    const result = await handler(params, req);
+    if (isFakeError(result)) return reply(res, result);
+    if (method === 'sendMessage') this.notifyWaiters();
+    if (!res.destroyed) reply(res, { status: 200, body: { ok: true, result } });
+  }
+
+  private takeFailure(method: string, params: Record<string, unknown>): FakeApiError | undefined {
+    const chatId = params.chat_id === undefined ? undefined : String(params.chat_id);
+    const index = this.failures.findIndex(
+      (failure) => failure.method === method && (failure.chatId === undefined || failure.chatId === chatId),
+    );
+    if (index < 0) return undefined;
+    const failure = this.failures[index]!;
+    failure.remaining -= 1;
+    if (failure.remaining <= 0) this.failures.splice(index, 1);
+    return failure.error;
+  }
+
+  private async getUpdates(params: Record<string, unknown>, req: IncomingMessage): Promise<unknown> {
     const offset = Number(params.offset ?? 0);
     const limit = Math.min(Number(params.limit ?? 100), 100);
     const timeoutSeconds = Number(params.timeout ?? 0);
     // Updates below the offset are confirmed and never returned again, as on Telegram.
-    while (updates.length > 0 && Number(updates[0]!.update_id) < offset) updates.shift();
-    if (updates.length === 0 && timeoutSeconds > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, timeoutSeconds * 1000);
-        function done(): void {
-          clearTimeout(timer);
-          pollers.delete(done);
-          req.off('close', done);
-          resolve();
-        }
-        pollers.add(done);
-        // grammy aborts the pending poll on bot.stop(); release it at once.
-        req.on('close', done);
-      });
-    }
-    return updates.filter((u) => Number(u.update_id) >= offset).slice(0, limit);
+    while (this.updates.length > 0 && Number(this.updates[0]!.update_id) < offset) this.updates.shift();
+    if (this.updates.length === 0 && timeoutSeconds > 0) await this.holdPoll(req, timeoutSeconds);
+    return this.updates.filter((update) => Number(update.update_id) >= offset).slice(0, limit);
   }
 
-  function sendMessage(params: Record<string, unknown>): unknown {
+  /** Hold a long poll until an update arrives, the timeout passes or the client goes away. */
+  private holdPoll(req: IncomingMessage, timeoutSeconds: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.pollers.delete(done);
+        req.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutSeconds * 1000);
+      this.pollers.add(done);
+      // grammy aborts the pending poll on bot.stop(); release it at once.
+      req.on('close', done);
+    });
+  }
+
+  private sendMessage(params: Record<string, unknown>): unknown {
     const chatId = String(params.chat_id ?? '');
     const text = typeof params.text === 'string' ? params.text : '';
     const parseMode = params.parse_mode as string | undefined;
     if (chatId === '') return apiError(400, 'Bad Request: chat_id is empty');
     if (text.trim() === '') return apiError(400, 'Bad Request: message text is empty');
-    if (parseMode === 'HTML') {
-      const problem = findHtmlError(text);
-      if (problem) return telegramErrors.cantParseEntities(problem);
-    }
+    const htmlProblem = parseMode === 'HTML' ? findHtmlError(text) : undefined;
+    if (htmlProblem) return telegramErrors.cantParseEntities(htmlProblem);
     const length = parseMode === 'HTML' ? visibleLength(text) : text.length;
     if (length > 4096) return apiError(400, 'Bad Request: message is too long');
 
-    const messageId = (messageCounters.get(chatId) ?? 0) + 1;
-    messageCounters.set(chatId, messageId);
+    const messageId = (this.messageCounters.get(chatId) ?? 0) + 1;
+    this.messageCounters.set(chatId, messageId);
     const replyTo = (params.reply_parameters as { message_id?: number } | undefined)?.message_id;
-    sent.push({
+    this.sent.push({
       chatId,
       messageId,
       text,
@@ -214,84 +315,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       message_id: messageId,
       date: Math.floor(Date.now() / 1000),
       chat: { id: Number(chatId), type: Number(chatId) < 0 ? 'supergroup' : 'private' },
-      from: { id: botId, is_bot: true, first_name: 'Frontdesk', username: botUsername },
+      from: this.me(),
       text,
     };
   }
-
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const match = /^\/bot[^/]+\/(\w+)$/.exec((req.url ?? '').split('?')[0] ?? '');
-    const raw = await readBody(req);
-    const method = match?.[1] ?? '';
-    const params = parseParams(raw, req.headers['content-type'] ?? '');
-    calls.push({ method, params });
-    notify();
-
-    const handler = handlers[method];
-    if (req.method !== 'POST' && req.method !== 'GET') return reply(res, apiError(405, 'Method Not Allowed'));
-    if (!handler) return reply(res, apiError(404, 'Not Found: method not found'));
-    const failure = takeFailure(method, params);
-    if (failure) return reply(res, failure);
-
-    const result = await handler(params, req);
-    if (isFakeError(result)) return reply(res, result);
-    if (method === 'sendMessage') notify();
-    if (!res.destroyed) reply(res, { status: 200, body: { ok: true, result } });
-  }
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    apiRoot: `http://127.0.0.1:${port}`,
-    botId,
-    botUsername,
-    sent,
-    calls,
-    pushUpdate(update) {
-      const id = typeof update.update_id === 'number' ? update.update_id : nextUpdateId;
-      nextUpdateId = Math.max(nextUpdateId, id + 1);
-      updates.push({ ...update, update_id: id });
-      wakePollers();
-      return id;
-    },
-    pushUpdates(list) {
-      for (const update of list) {
-        const id = typeof update.update_id === 'number' ? update.update_id : nextUpdateId;
-        nextUpdateId = Math.max(nextUpdateId, id + 1);
-        updates.push({ ...update, update_id: id });
-      }
-      wakePollers();
-    },
-    failNext(method, error, opts = {}) {
-      failures.push({
-        method,
-        error,
-        remaining: opts.times ?? 1,
-        ...(opts.chatId !== undefined && { chatId: String(opts.chatId) }),
-      });
-    },
-    async waitForSent(count, timeoutMs = 5000) {
-      await waitFor(() => sent.length >= count, timeoutMs, `${count} sent messages (have ${sent.length})`);
-      return sent;
-    },
-    async waitForCalls(method, count, timeoutMs = 5000) {
-      const matching = (): FakeCall[] => calls.filter((c) => c.method === method);
-      await waitFor(() => matching().length >= count, timeoutMs, `${count} ${method} calls`);
-      return matching();
-    },
-    webhook: () => webhook,
-    close: () =>
-      new Promise<void>((resolve) => {
-        wakePollers();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 function isFakeError(value: unknown): value is FakeApiError {
