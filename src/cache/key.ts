@@ -12,10 +12,10 @@ export function normalizeQuestion(question: string): string {
   return question.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').replace(EDGE_NOISE, '');
 }
 
-/** What identifies a cached answer besides the question: locale and knowledge-base version. */
+/** Scope of a cached answer besides the question: the locale and the knowledge-base version. */
 export interface CacheScope {
   locale: string;
-  /** Version of the FAQ / knowledge base the answer came from; a new version misses every old entry. */
+  /** Version of the FAQ / knowledge base the answer came from. A new version misses every old entry. */
   kbVersion: string;
 }
 

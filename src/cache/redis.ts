@@ -12,7 +12,7 @@ const SCAN_BATCH = 500;
 
 /**
  * Response cache in Redis, shared by every process. Entries expire through Redis (PX).
- * The size bound is kept with a sorted-set index of entries by store time: once it holds
+ * The size bound is kept with a sorted-set index of entries by store time: once it contains
  * more than `maxEntries` live keys, the oldest stored entries are deleted. That evicts by
  * age, not by last use, and concurrent writers may overshoot the bound by a few entries.
  */

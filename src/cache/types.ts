@@ -18,7 +18,7 @@ export interface CacheStoreOptions {
 }
 
 export interface CacheLookupOptions {
-  /** True when the conversation holds personal facts; the lookup is skipped and counted as a bypass. */
+  /** True when the conversation contains personal facts. The lookup is then skipped and counted as a bypass. */
   personal: boolean;
 }
 
@@ -42,7 +42,7 @@ export interface CacheStats {
  * Response cache for answers that used no customer-specific data.
  *
  * Callers must:
- * - check that the conversation holds no personal facts before serving, and pass that as
+ * - check that the conversation contains no personal facts before serving, and pass that as
  *   `{ personal }` to `get` (the cache cannot see the conversation);
  * - pass `{ personal: true }` to `set` for any answer that used a personal tool call or
  *   personal facts, which the cache then rejects;

@@ -28,7 +28,7 @@ export interface Alert {
   at: number;
 }
 
-/** Where alerts go besides the log; the composition root posts them to Slack. */
+/** Destination of alerts besides the log; the composition root posts them to Slack. */
 export interface AlertNotifier {
   notify(alert: Alert): Promise<void> | void;
 }
@@ -71,7 +71,7 @@ export interface AlertEngineOptions {
   clock?: Clock;
 }
 
-/** What a rule found: whether its condition holds, or `hold` when the samples are too few. */
+/** Result of one rule: whether its condition is met, or `hold` when the samples are too few. */
 type Verdict = { firing: boolean; summary: string; value?: number; threshold: number } | 'hold';
 
 const QUEUE_CLEAR_MARGIN = 0.1;
@@ -203,7 +203,7 @@ export class AlertEngine {
   private queueVerdict(depth: number, capacity: number): Verdict {
     const threshold = this.thresholds.queueDepthRatio;
     const ratio = capacity > 0 ? depth / capacity : 0;
-    const summary = `queue holds ${depth} of ${capacity} messages (${formatPercent(ratio)}, threshold ${formatPercent(threshold)})`;
+    const summary = `queue depth is ${depth} of ${capacity} messages (${formatPercent(ratio)}, threshold ${formatPercent(threshold)})`;
     // A lower clear level keeps a queue hovering at the threshold from flapping the alert.
     const firing = this.active.has(key('queue_depth', ''))
       ? ratio >= threshold - QUEUE_CLEAR_MARGIN
@@ -242,6 +242,12 @@ export class AlertEngine {
         this.logger.error({ err: error, alert: alert.name }, 'alert notification failed');
       });
   }
+}
+
+/** Format an alert as one line of plain text for chat, such as `[FIRING] error_rate: ...`. */
+export function formatAlert(alert: Alert): string {
+  const subject = alert.subject ? ` (${alert.subject})` : '';
+  return `[${alert.state.toUpperCase()}] ${alert.name}${subject}: ${alert.summary}`;
 }
 
 function key(name: AlertName, subject: string): string {

@@ -13,8 +13,9 @@ export interface DailyUsage {
 
 /**
  * Storage of per-customer daily usage. A persistent implementation needs one table,
- * `customer_daily_usage` (customer_id text, day text `YYYY-MM-DD`, tokens integer,
- * cost_usd real; primary key (customer_id, day)), where `add` is an upsert that increments.
+ * `customer_daily_usage`, with columns customer_id text, day text `YYYY-MM-DD`, tokens
+ * integer and cost_usd real, and primary key (customer_id, day). `add` is an upsert that
+ * increments both counters.
  */
 export interface UsageStore {
   add(customerId: string, day: string, tokens: number, costUsd: number): Promise<void>;

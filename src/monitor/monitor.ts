@@ -17,6 +17,8 @@ export interface MonitorOptions extends MetricsGetters {
   usageStore?: UsageStore;
   /** Add Node's process metrics to /metrics; default true. */
   defaultMetrics?: boolean;
+  /** Queue bound; with `queueDepth` set, the timer of `start()` checks the queue-depth alert. */
+  queueCapacity?: number;
   /** Period of the alert evaluation timer started by `start()`; default 15 s. */
   evaluateEveryMs?: number;
   logger?: Logger;
@@ -39,12 +41,16 @@ export class Monitor implements MonitorSink {
   private readonly evaluateEveryMs: number;
   private timer?: NodeJS.Timeout;
   private pendingUsage: Promise<void> = Promise.resolve();
+  private readonly queueDepth?: () => number;
+  private readonly queueCapacity?: number;
 
   constructor(options: MonitorOptions) {
     const { env } = options;
     const clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.evaluateEveryMs = options.evaluateEveryMs ?? 15_000;
+    this.queueDepth = options.queueDepth;
+    this.queueCapacity = options.queueCapacity;
     this.prices = new PriceTable({ overrides: env.MODEL_PRICES, logger: this.logger });
     this.metrics = new Metrics({ ...options, defaultMetrics: options.defaultMetrics });
     this.satisfaction = new SatisfactionTracker({ windowMs: env.ALERT_WINDOW_MS, clock });
@@ -110,7 +116,7 @@ export class Monitor implements MonitorSink {
   start(): void {
     this.clearTimers();
     this.stats.startHeartbeat();
-    this.timer = setInterval(() => this.alerts.evaluate(), this.evaluateEveryMs);
+    this.timer = setInterval(() => this.tick(), this.evaluateEveryMs);
     this.timer.unref();
   }
 
@@ -123,6 +129,18 @@ export class Monitor implements MonitorSink {
   /** Resolve once budget writes and alert notifications started so far have settled. */
   async idle(): Promise<void> {
     await Promise.all([this.pendingUsage, this.alerts.idle()]);
+  }
+
+  /** Evaluate the window rules and, when the queue is known, its depth. */
+  tick(): void {
+    if (this.queueDepth && this.queueCapacity) {
+      this.recordEvent({ type: 'queue_depth', depth: this.queueDepth(), capacity: this.queueCapacity });
+    }
+    try {
+      this.alerts.evaluate();
+    } catch (error) {
+      this.logger.error({ err: error }, 'evaluating alerts failed');
+    }
   }
 
   private clearTimers(): void {

@@ -61,7 +61,7 @@ export type MonitorEvent =
   | { type: 'provider_auth'; provider: string; ok: boolean }
   | { type: 'queue_depth'; depth: number; capacity: number };
 
-/** The port the pipeline calls. Implementations never throw into the pipeline. */
+/** The port the pipeline calls. Implementations must catch and log their own failures, not throw. */
 export interface MonitorSink {
   recordRequest(record: RequestRecord): void;
   recordFeedback(feedback: FeedbackEvent): void;

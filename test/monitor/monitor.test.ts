@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { createLogger } from '../../src/log.js';
-import type { Alert } from '../../src/monitor/alerts.js';
+import { formatAlert, type Alert } from '../../src/monitor/alerts.js';
 import { monitorEnv } from '../../src/monitor/config.js';
 import { Monitor } from '../../src/monitor/monitor.js';
 import { makeRecord } from './fixtures.js';
@@ -44,5 +44,29 @@ describe('Monitor', () => {
     monitor.recordEvent({ type: 'queue_depth', depth: 90, capacity: 100 });
     await monitor.stop();
     expect(sent.map((alert) => `${alert.name} ${alert.state}`)).toEqual(['queue_depth firing']);
+  });
+
+  it('checks the queue depth on each tick', async () => {
+    const sent: Alert[] = [];
+    let depth = 50;
+    const monitor = new Monitor({
+      env: monitorEnv.parse({}),
+      notifier: { notify: (alert) => void sent.push(alert) },
+      queueDepth: () => depth,
+      queueCapacity: 100,
+      defaultMetrics: false,
+      clock: new ManualClock(),
+    });
+    monitor.tick();
+    depth = 85;
+    monitor.tick();
+    monitor.tick();
+    depth = 10;
+    monitor.tick();
+    await monitor.idle();
+    expect(sent.map(formatAlert)).toEqual([
+      '[FIRING] queue_depth: queue depth is 85 of 100 messages (85.0%, threshold 80.0%)',
+      '[RESOLVED] queue_depth: queue depth is 10 of 100 messages (10.0%, threshold 80.0%)',
+    ]);
   });
 });

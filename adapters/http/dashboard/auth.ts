@@ -15,7 +15,7 @@ export function presentedToken(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Build a Fastify preHandler that answers 401 unless the request presents `adminToken`.
+ * Build a Fastify preHandler that responds with 401 unless the request presents `adminToken`.
  * An empty or missing `adminToken` rejects every request, so the routes stay closed until
  * ADMIN_TOKEN is set. Digests are compared in constant time.
  */

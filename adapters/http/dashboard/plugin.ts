@@ -6,7 +6,7 @@ import type { StatsSource } from '../../../src/monitor/stats-types.js';
 import { requireAdminToken } from './auth.js';
 
 export interface DashboardOptions {
-  /** ADMIN_TOKEN; without one every dashboard route answers 401. */
+  /** ADMIN_TOKEN. Without one every dashboard route responds with 401. */
   adminToken: string | undefined;
   stats: StatsSource;
 }
