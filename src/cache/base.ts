@@ -31,7 +31,9 @@ export abstract class BaseResponseCache implements ResponseCache {
 
   constructor(options: ResponseCacheOptions) {
     if (!(options.ttlMs > 0)) throw new RangeError(`cache ttlMs must be positive, got ${options.ttlMs}`);
-    if (!(options.maxEntries >= 1)) throw new RangeError(`cache maxEntries must be at least 1, got ${options.maxEntries}`);
+    if (!(options.maxEntries >= 1)) {
+      throw new RangeError(`cache maxEntries must be at least 1, got ${options.maxEntries}`);
+    }
     this.ttlMs = options.ttlMs;
     this.maxEntries = options.maxEntries;
     this.enabled = options.enabled ?? true;
@@ -67,7 +69,8 @@ export abstract class BaseResponseCache implements ResponseCache {
     }
     const key = cacheKey(question, scope);
     if (key === undefined) return { stored: false, reason: 'empty_question' };
-    await this.write(key, { text: answer.text, provider: answer.provider, model: answer.model, storedAt: this.clock.now() });
+    const entry = { text: answer.text, provider: answer.provider, model: answer.model, storedAt: this.clock.now() };
+    await this.write(key, entry);
     this.counters.stores += 1;
     return { stored: true };
   }

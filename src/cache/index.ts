@@ -11,8 +11,18 @@ export { RedisResponseCache } from './redis.js';
 export type * from './types.js';
 
 /** Create the response cache from its environment: in Redis when a client is given, else in memory. */
-export function createResponseCache(env: CacheEnv, options: { redis?: Redis; keyPrefix?: string; clock?: Clock } = {}): ResponseCache {
-  const common = { ttlMs: env.CACHE_TTL_MS, maxEntries: env.CACHE_MAX_ENTRIES, enabled: env.CACHE_ENABLED, clock: options.clock };
-  if (options.redis) return new RedisResponseCache({ ...common, redis: options.redis, keyPrefix: options.keyPrefix });
+export function createResponseCache(
+  env: CacheEnv,
+  options: { redis?: Redis; keyPrefix?: string; clock?: Clock } = {},
+): ResponseCache {
+  const common = {
+    ttlMs: env.CACHE_TTL_MS,
+    maxEntries: env.CACHE_MAX_ENTRIES,
+    enabled: env.CACHE_ENABLED,
+    clock: options.clock,
+  };
+  if (options.redis) {
+    return new RedisResponseCache({ ...common, redis: options.redis, keyPrefix: options.keyPrefix });
+  }
   return new MemoryResponseCache(common);
 }

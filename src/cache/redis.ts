@@ -77,7 +77,12 @@ function parseAnswer(raw: string): CachedAnswer | undefined {
   try {
     const value = JSON.parse(raw) as Partial<CachedAnswer>;
     if (typeof value.text !== 'string' || typeof value.storedAt !== 'number') return undefined;
-    return { text: value.text, provider: String(value.provider ?? ''), model: String(value.model ?? ''), storedAt: value.storedAt };
+    return {
+      text: value.text,
+      provider: String(value.provider ?? ''),
+      model: String(value.model ?? ''),
+      storedAt: value.storedAt,
+    };
   } catch {
     return undefined;
   }

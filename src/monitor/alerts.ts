@@ -163,7 +163,7 @@ export class AlertEngine {
 
   private latencyVerdict(latencies: number[]): Verdict {
     const { minSamples, p95LatencyMs, windowMs } = this.thresholds;
-    if (latencies.length === 0) return { firing: false, summary: 'no messages in the window', threshold: p95LatencyMs };
+    if (latencies.length === 0) return quiet('no messages in the window', p95LatencyMs);
     if (latencies.length < minSamples) return 'hold';
     const p95 = percentile(latencies.sort((a, b) => a - b), 0.95) ?? 0;
     const span = formatSpan(windowMs);
@@ -177,12 +177,14 @@ export class AlertEngine {
 
   private errorVerdict(failures: boolean[]): Verdict {
     const { minSamples, errorRate, windowMs } = this.thresholds;
-    if (failures.length === 0) return { firing: false, summary: 'no messages in the window', threshold: errorRate };
+    if (failures.length === 0) return quiet('no messages in the window', errorRate);
     if (failures.length < minSamples) return 'hold';
     const rate = failures.filter(Boolean).length / failures.length;
     return {
       firing: rate > errorRate,
-      summary: `error rate over the last ${formatSpan(windowMs)} is ${formatPercent(rate)} (threshold ${formatPercent(errorRate)})`,
+      summary:
+        `error rate over the last ${formatSpan(windowMs)} is ${formatPercent(rate)} ` +
+        `(threshold ${formatPercent(errorRate)})`,
       value: rate,
       threshold: errorRate,
     };
@@ -190,11 +192,13 @@ export class AlertEngine {
 
   private satisfactionVerdict(summary: SatisfactionSummary): Verdict {
     const { satisfactionMin, satisfactionMinSamples, windowMs } = this.thresholds;
-    if (summary.window === null) return { firing: false, summary: 'no feedback in the window', threshold: satisfactionMin };
+    if (summary.window === null) return quiet('no feedback in the window', satisfactionMin);
     if (summary.windowSamples < satisfactionMinSamples) return 'hold';
     return {
       firing: summary.window < satisfactionMin,
-      summary: `satisfaction over the last ${formatSpan(windowMs)} is ${summary.window.toFixed(2)} from ${summary.windowSamples} ratings (threshold ${satisfactionMin})`,
+      summary:
+        `satisfaction over the last ${formatSpan(windowMs)} is ${summary.window.toFixed(2)} ` +
+        `from ${summary.windowSamples} feedback events (threshold ${satisfactionMin})`,
       value: summary.window,
       threshold: satisfactionMin,
     };
@@ -203,7 +207,9 @@ export class AlertEngine {
   private queueVerdict(depth: number, capacity: number): Verdict {
     const threshold = this.thresholds.queueDepthRatio;
     const ratio = capacity > 0 ? depth / capacity : 0;
-    const summary = `queue depth is ${depth} of ${capacity} messages (${formatPercent(ratio)}, threshold ${formatPercent(threshold)})`;
+    const summary =
+      `queue depth is ${depth} of ${capacity} messages ` +
+      `(${formatPercent(ratio)}, threshold ${formatPercent(threshold)})`;
     // A lower clear level keeps a queue hovering at the threshold from flapping the alert.
     const firing = this.active.has(key('queue_depth', ''))
       ? ratio >= threshold - QUEUE_CLEAR_MARGIN
@@ -248,6 +254,10 @@ export class AlertEngine {
 export function formatAlert(alert: Alert): string {
   const subject = alert.subject ? ` (${alert.subject})` : '';
   return `[${alert.state.toUpperCase()}] ${alert.name}${subject}: ${alert.summary}`;
+}
+
+function quiet(summary: string, threshold: number): Verdict {
+  return { firing: false, summary, threshold };
 }
 
 function key(name: AlertName, subject: string): string {

@@ -32,7 +32,7 @@ const LATENCY_BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 21, 34
 export class Metrics {
   readonly registry = new Registry();
   private readonly endToEnd: Histogram<'channel'>;
-  private readonly queueWait: Histogram;
+  private readonly queueWait: Histogram<string>;
   private readonly providerLatency: Histogram<'provider'>;
   private readonly messages: Counter<'outcome' | 'channel'>;
   private readonly fallbacks: Counter<'level'>;
@@ -44,79 +44,66 @@ export class Metrics {
   private readonly feedback: Counter<'kind' | 'value'>;
 
   constructor(options: MetricsOptions = {}) {
-    const p = options.prefix ?? 'frontdesk_';
+    const prefix = options.prefix ?? 'frontdesk_';
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix });
     const registers = [this.registry];
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: p });
+    const histogram = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Histogram<L>({ name: prefix + name, help, labelNames, buckets: LATENCY_BUCKETS, registers });
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Counter<L>({ name: prefix + name, help, labelNames, registers });
 
-    this.endToEnd = new Histogram({
-      name: `${p}message_duration_seconds`,
-      help: 'Time from accepting a message to sending its outcome',
-      labelNames: ['channel'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.queueWait = new Histogram({
-      name: `${p}queue_wait_seconds`,
-      help: 'Time a message waited in the queue before processing started',
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.providerLatency = new Histogram({
-      name: `${p}provider_duration_seconds`,
-      help: 'Time spent in provider calls per message, by the provider that answered',
-      labelNames: ['provider'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.messages = new Counter({
-      name: `${p}messages_total`,
-      help: 'Messages that reached an outcome',
-      labelNames: ['outcome', 'channel'],
-      registers,
-    });
-    this.fallbacks = new Counter({
-      name: `${p}fallback_activations_total`,
-      help: 'Messages answered below the primary provider, by fallback level',
-      labelNames: ['level'],
-      registers,
-    });
-    this.tokens = new Counter({
-      name: `${p}tokens_total`,
-      help: 'LLM tokens used, by direction (in or out)',
-      labelNames: ['provider', 'model', 'direction'],
-      registers,
-    });
-    this.cost = new Counter({
-      name: `${p}cost_usd_total`,
-      help: 'Estimated LLM cost in US dollars from the price table',
-      labelNames: ['provider', 'model'],
-      registers,
-    });
-    this.validatorRejections = new Counter({
-      name: `${p}validator_rejections_total`,
-      help: 'Answers rejected by the validator (hallucinations caught), by reason',
-      labelNames: ['reason'],
-      registers,
-    });
-    this.rateLimit = new Counter({
-      name: `${p}rate_limit_decisions_total`,
-      help: 'Guard decisions per message; all but allowed count as abuse blocked',
-      labelNames: ['outcome'],
-      registers,
-    });
-    this.errors = new Counter({
-      name: `${p}errors_total`,
-      help: 'Errors met while handling messages, by type',
-      labelNames: ['type'],
-      registers,
-    });
-    this.feedback = new Counter({
-      name: `${p}feedback_total`,
-      help: 'Customer feedback events: thumbs (0 or 1) and ratings (1 to 5)',
-      labelNames: ['kind', 'value'],
-      registers,
-    });
-    this.registerGauges(p, options);
+    this.endToEnd = histogram(
+      'message_duration_seconds',
+      'Time from accepting a message to sending its outcome',
+      ['channel'],
+    );
+    this.queueWait = histogram(
+      'queue_wait_seconds',
+      'Time a message waited in the queue before processing started',
+      [],
+    );
+    this.providerLatency = histogram(
+      'provider_duration_seconds',
+      'Time spent in provider calls per message, by the provider of the final answer',
+      ['provider'],
+    );
+    this.messages = counter(
+      'messages_total',
+      'Messages that reached an outcome',
+      ['outcome', 'channel'],
+    );
+    this.fallbacks = counter(
+      'fallback_activations_total',
+      'Messages handled below the primary provider, by fallback level',
+      ['level'],
+    );
+    this.tokens = counter(
+      'tokens_total',
+      'LLM tokens used, by direction (in or out)',
+      ['provider', 'model', 'direction'],
+    );
+    this.cost = counter(
+      'cost_usd_total',
+      'Estimated LLM cost in US dollars from the price table',
+      ['provider', 'model'],
+    );
+    this.validatorRejections = counter(
+      'validator_rejections_total',
+      'Validator rejections (hallucinations caught) by reason; one message can count several',
+      ['reason'],
+    );
+    this.rateLimit = counter(
+      'rate_limit_decisions_total',
+      'Guard decisions per message; all but allowed count as abuse blocked',
+      ['outcome'],
+    );
+    this.errors = counter('errors_total', 'Errors met while handling messages, by type', ['type']);
+    this.feedback = counter(
+      'feedback_total',
+      'Customer feedback events: thumbs (0 or 1) and ratings (1 to 5)',
+      ['kind', 'value'],
+    );
+    this.registerGauges(prefix, options);
   }
 
   /** Record one handled message in every series it touches. */

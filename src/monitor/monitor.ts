@@ -84,9 +84,11 @@ export class Monitor implements MonitorSink {
       this.logger.error({ err: error, messageId: record.messageId }, 'recording a request failed');
     }
     const tokens = record.tokensIn + record.tokensOut;
-    const usage = this.budget.recordUsage(record.customerId, record.receivedAt, tokens, record.costUsd).catch((error: unknown) => {
-      this.logger.error({ err: error, customerId: record.customerId }, 'recording budget usage failed');
-    });
+    const usage = this.budget
+      .recordUsage(record.customerId, record.receivedAt, tokens, record.costUsd)
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, customerId: record.customerId }, 'recording budget usage failed');
+      });
     this.pendingUsage = Promise.all([this.pendingUsage, usage]).then(() => undefined);
   }
 

@@ -75,7 +75,13 @@ export class InMemoryStats implements StatsSource {
   add(record: RequestRecord): void {
     const now = this.clock.now();
     const failed = record.errorType !== undefined;
-    const sample = { at: now, latencyMs: record.endToEndMs, failed, cacheHit: record.cacheHit, answer: record.outcome === 'answer' };
+    const sample: Sample = {
+      at: now,
+      latencyMs: record.endToEndMs,
+      failed,
+      cacheHit: record.cacheHit,
+      answer: record.outcome === 'answer',
+    };
     if (this.ring.length < this.ringSize) this.ring.push(sample);
     else this.ring[this.ringNext] = sample;
     this.ringNext = (this.ringNext + 1) % this.ringSize;
@@ -117,7 +123,16 @@ export class InMemoryStats implements StatsSource {
     const minute = Math.floor(now / MINUTE_MS);
     let month = this.months.get(key);
     if (!month) {
-      month = { messages: 0, latencySumMs: 0, costUsd: 0, hallucinations: 0, abuse: 0, fallbacks: 0, aliveMinutes: new Set(), firstMinute: minute };
+      month = {
+        messages: 0,
+        latencySumMs: 0,
+        costUsd: 0,
+        hallucinations: 0,
+        abuse: 0,
+        fallbacks: 0,
+        aliveMinutes: new Set(),
+        firstMinute: minute,
+      };
       this.months.set(key, month);
     }
     month.aliveMinutes.add(minute);
@@ -180,7 +195,18 @@ export class InMemoryStats implements StatsSource {
     const tally = this.months.get(key);
     const satisfaction = this.satisfaction?.month(key) ?? null;
     if (!tally) {
-      return { month: key, messagesHandled: 0, averageResponseMs: null, uptime: null, totalCostUsd: 0, costPerMessageUsd: null, satisfaction, hallucinationsCaught: 0, abuseBlocked: 0, fallbackActivations: 0 };
+      return {
+        month: key,
+        messagesHandled: 0,
+        averageResponseMs: null,
+        uptime: null,
+        totalCostUsd: 0,
+        costPerMessageUsd: null,
+        satisfaction,
+        hallucinationsCaught: 0,
+        abuseBlocked: 0,
+        fallbackActivations: 0,
+      };
     }
     const end = new Date(`${key}-01T00:00:00Z`);
     end.setUTCMonth(end.getUTCMonth() + 1);
