@@ -15,6 +15,7 @@ CREATE TABLE `conversations` (
 	`locale` text DEFAULT 'en' NOT NULL,
 	`summary` text,
 	`summary_covers_to` integer,
+	`personal` integer DEFAULT false NOT NULL,
 	`unreachable` integer DEFAULT false NOT NULL,
 	`last_inbound_at` integer,
 	`created_at` integer NOT NULL,

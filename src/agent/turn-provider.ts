@@ -111,8 +111,8 @@ async function callProvider(
         deadlineAt: turn.deadlineAt,
         signal: current.signal,
         random: turn.random,
-        shrink: (attempt) => {
-          const next = turn.shrink(current, attempt);
+        shrink: async (attempt) => {
+          const next = await turn.shrink(current, attempt);
           if (next.messages.length >= current.messages.length) return false;
           current = next;
           replaceRequest(next);

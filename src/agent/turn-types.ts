@@ -28,7 +28,7 @@ export interface Candidate {
 export type Verdict = { ok: true } | { ok: false; reasons: string[] };
 export type Validate = (candidate: Candidate, facts: ToolFact[]) => Verdict | Promise<Verdict>;
 /** Returns a smaller request after `context_length`; `attempt` counts from 1. */
-export type Shrink = (request: GenerateRequest, attempt: number) => GenerateRequest;
+export type Shrink = (request: GenerateRequest, attempt: number) => GenerateRequest | Promise<GenerateRequest>;
 
 export interface TurnDeps {
   /** In fallback order: LLM providers first, then the rules provider. */

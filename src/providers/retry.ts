@@ -87,7 +87,7 @@ export interface RetryOptions {
   signal?: AbortSignal;
   random?: () => number;
   /** Called on `shrink_context`; returns false when nothing is left to drop. */
-  shrink?: (attempt: number) => boolean;
+  shrink?: (attempt: number) => boolean | Promise<boolean>;
   /** Called after each failed attempt with the decision taken, for logging. */
   onFailure?: (error: ProviderError, decision: RetryDecision, attempt: number) => void;
 }
@@ -116,7 +116,7 @@ export async function callWithRetry<T>(attempt: (n: number) => Promise<T>, optio
       options.onFailure?.(error, decision, attempts);
 
       if (decision.kind === 'give_up') return { ok: false, error, attempts, errors };
-      if (decision.kind === 'shrink' && !options.shrink?.(attempts)) return { ok: false, error, attempts, errors };
+      if (decision.kind === 'shrink' && !(await options.shrink?.(attempts))) return { ok: false, error, attempts, errors };
       if (decision.kind === 'wait') await options.sleep(decision.delayMs, options.signal);
     }
   }

@@ -29,6 +29,11 @@ export const conversations = sqliteTable(
     summary: text('summary'),
     /** Highest message id that the summary covers. */
     summaryCoversTo: integer('summary_covers_to'),
+    /**
+     * Set once a tool read this customer's data in the conversation; from then on its answers
+     * are never stored in or served from the shared response cache.
+     */
+    personal: integer('personal', { mode: 'boolean' }).notNull().default(false),
     /** Set when the platform reported that the customer blocked the bot; sending stops. */
     unreachable: integer('unreachable', { mode: 'boolean' }).notNull().default(false),
     lastInboundAt: integer('last_inbound_at'),

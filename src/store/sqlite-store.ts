@@ -332,6 +332,10 @@ export class SqliteStore implements Store {
     this.db.update(conversations).set({ unreachable: true, updatedAt: now }).where(eq(conversations.id, id)).run();
   }
 
+  async markPersonal(id: string, now: number): Promise<void> {
+    this.db.update(conversations).set({ personal: true, updatedAt: now }).where(eq(conversations.id, id)).run();
+  }
+
   async listMessages(conversationId: string, limit: number, uptoId?: number): Promise<MessageRow[]> {
     const rows = this.db
       .select({

@@ -11,6 +11,7 @@ export interface ConversationRow {
   locale: string;
   summary: string | null;
   summaryCoversTo: number | null;
+  personal: boolean;
   unreachable: boolean;
   lastInboundAt: number | null;
 }
@@ -160,6 +161,8 @@ export interface Store {
   setConversationState(id: string, state: ConversationState, now: number): Promise<void>;
   setConversationSummary(id: string, summary: string, coversTo: number, now: number): Promise<void>;
   markUnreachable(id: string, now: number): Promise<void>;
+  /** Record that customer data entered the conversation, which keeps it out of the response cache. */
+  markPersonal(id: string, now: number): Promise<void>;
   /**
    * The latest `limit` messages of a conversation in conversation order, from one indexed
    * query. With `uptoId`, inbound messages after that id are left out, and each reply is
