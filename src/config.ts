@@ -1,10 +1,16 @@
 import { z } from 'zod';
+import { cacheEnv } from './cache/config.js';
+import { contextEnv } from './context/config.js';
+import { guardEnv } from './guard/config.js';
+import { handoffEnv } from './handoff/config.js';
+import { monitorEnv } from './monitor/config.js';
+import { providersEnv } from './providers/config.js';
+import { validateEnv } from './validate/config.js';
 
-/** Empty strings in the environment mean "not set", as in most .env files. */
-const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
-const int = (defaultValue: number, min = 0) =>
-  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(min).default(defaultValue));
+const int = (defaultValue: number, min = 0) => z.coerce.number().int().min(min).default(defaultValue);
+const flag = (defaultValue: boolean) => z.stringbool().default(defaultValue);
 
+/** Variables of the core itself; each module's own variables live beside the module. */
 const coreEnv = z.object({
   PORT: int(3000, 0).pipe(z.number().max(65535)),
   HOST: z.string().default('127.0.0.1'),
@@ -14,12 +20,10 @@ const coreEnv = z.object({
     .refine((v) => v.startsWith('file:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), {
       message: 'expected file:PATH or postgres://USER@HOST/DB',
     }),
-  REDIS_URL: optionalString.pipe(z.string().url().optional()),
+  REDIS_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ADMIN_TOKEN: optionalString,
+  ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   FAQ_PATH: z.string().default('data/faq.json'),
-  /** Longest customer message accepted, in characters. */
-  MAX_MESSAGE_CHARS: int(4000, 1),
   /** Messages queued or in progress at once; beyond it customers are told to retry shortly. */
   QUEUE_MAX_PENDING: int(20000, 1),
   /** Messages processed at once across all conversations. */
@@ -28,59 +32,67 @@ const coreEnv = z.object({
   HTTP_REPLY_TIMEOUT_MS: int(30000, 1),
   /** Where customers can reach people when no staff console is connected. */
   SUPPORT_CONTACT: z.string().default('support@lumengoods.example'),
-  HANDOFF_EXPECTED_WAIT_MINUTES: int(10, 0),
-
-  OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: optionalString,
-  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
-  ANTHROPIC_API_KEY: optionalString,
-  ANTHROPIC_BASE_URL: optionalString,
-  ANTHROPIC_MODEL: z.string().default('claude-3-5-haiku-latest'),
-
-  TELEGRAM_BOT_TOKEN: optionalString,
-  TELEGRAM_API_ROOT: optionalString,
-  TELEGRAM_WEBHOOK_URL: optionalString,
-  TELEGRAM_WEBHOOK_SECRET: optionalString,
-
-  WHATSAPP_MODE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['web', 'cloud']).optional()),
-  WHATSAPP_CLOUD_TOKEN: optionalString,
-  WHATSAPP_CLOUD_PHONE_ID: optionalString,
-  WHATSAPP_CLOUD_APP_SECRET: optionalString,
-  WHATSAPP_CLOUD_VERIFY_TOKEN: optionalString,
-  WHATSAPP_CLOUD_API_URL: optionalString,
-
-  SLACK_BOT_TOKEN: optionalString,
-  SLACK_SIGNING_SECRET: optionalString,
-  SLACK_APP_TOKEN: optionalString,
-  SLACK_API_URL: optionalString,
-  SLACK_STAFF_CHANNEL: optionalString,
-  SLACK_ADMIN_USERS: optionalString,
+  /** Seed the demo store's accounts and orders into an empty database. */
+  DEMO_DATA: flag(true),
+  /** Comma-separated paths of modules that export extra tools. */
+  TOOL_MODULES: z.string().default(''),
+  /** JSON array of HTTP tools: `[{"name","description","parameters","url","timeoutMs"?}]`. */
+  HTTP_TOOLS: z.string().default('[]'),
+  /** Validator rejections within one message after which the conversation goes to a person. */
+  VALIDATOR_HANDOFF_AFTER: int(3, 1),
 });
 
-export type Config = z.infer<typeof coreEnv>;
+const coreSchemas = [coreEnv, providersEnv, guardEnv, contextEnv, validateEnv, monitorEnv, cacheEnv, handoffEnv] as const;
+
+type Parsed<T extends readonly z.ZodType[]> = T extends readonly [infer Head extends z.ZodType, ...infer Rest extends z.ZodType[]]
+  ? z.infer<Head> & Parsed<Rest>
+  : unknown;
+
+export type Config = Parsed<typeof coreSchemas>;
 
 /** Start-up stops with this error when a variable has an invalid value. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Empty strings in the environment mean "not set", as in most .env files. */
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') result[key] = value;
+  return result;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string>): string {
+  const variable = issue.path.join('.') || '(environment)';
+  const value = env[variable];
+  // Values of credentials, and URLs that may embed a password, are never echoed.
+  const secret = /TOKEN|SECRET|KEY|PASSWORD/.test(variable) || (value ?? '').includes('@');
+  const shown =
+    value === undefined || secret ? '' : ` (got ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  return `  ${variable}: ${issue.message}${shown}`;
+}
+
 /**
- * Parse the environment once. Modules receive the typed result and never read `process.env`.
- * Every problem is reported with the variable's name and what was expected.
+ * Parse the environment against several schemas and merge the results. Every problem of
+ * every schema is reported at once, each with the variable's name and what was expected.
+ */
+export function parseEnvSchemas<T extends readonly z.ZodType[]>(schemas: T, env: Record<string, string | undefined>): Parsed<T> {
+  const clean = withoutEmpty(env);
+  const merged: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const schema of schemas) {
+    const result = schema.safeParse(clean);
+    if (result.success) Object.assign(merged, result.data);
+    else problems.push(...result.error.issues.map((issue) => describeIssue(issue, clean)));
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  return merged as Parsed<T>;
+}
+
+/**
+ * Parse the core's environment once. Modules receive the typed result and never read
+ * `process.env`; channel variables are parsed by the adapters' own schemas.
  */
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = coreEnv.safeParse(env);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const variable = issue.path.join('.') || '(environment)';
-    const value = env[variable];
-    // Values of credentials, and URLs that may embed a password, are never echoed.
-    const secret = /TOKEN|SECRET|KEY|PASSWORD/.test(variable) || (value ?? '').includes('@');
-    const shown =
-      value === undefined || secret
-        ? ''
-        : ` (got ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
-    return `  ${variable}: ${issue.message}${shown}`;
-  });
-  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  return parseEnvSchemas(coreSchemas, env);
 }

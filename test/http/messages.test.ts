@@ -123,11 +123,11 @@ describe('GET /api/conversations/:id/messages', () => {
   });
 
   it('requires the admin token for conversations of other channels', async () => {
-    server = await startTestServer({ ADMIN_TOKEN: 'admin-secret' });
+    server = await startTestServer({ ADMIN_TOKEN: 'admin-secret-token-123' });
     const denied = await fetch(`${server.url}/api/conversations/telegram:42/messages`);
     expect(denied.status).toBe(401);
     const allowed = await fetch(`${server.url}/api/conversations/telegram:42/messages`, {
-      headers: { authorization: 'Bearer admin-secret' },
+      headers: { authorization: 'Bearer admin-secret-token-123' },
     });
     expect(allowed.status).toBe(404);
   });
