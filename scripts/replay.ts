@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const databaseUrl = values.db ?? `file:${join('data', 'replay', `replay-${stamp}.db`)}`;
   const config = parseConfig({ LOG_LEVEL: 'warn', ...process.env, DATABASE_URL: databaseUrl });
   const logger = createLogger(config.LOG_LEVEL, process.stderr as never);
-  const core = createCore({ config, logger });
+  const core = await createCore({ config, logger });
   core.addAdapter(new ReplayChannel());
   await core.start();
 

@@ -38,6 +38,8 @@ const coreEnv = z.object({
   TOOL_MODULES: z.string().default(''),
   /** JSON array of HTTP tools: `[{"name","description","parameters","url","timeoutMs"?}]`. */
   HTTP_TOOLS: z.string().default('[]'),
+  /** Thumbs up / down buttons under answers, on channels that show buttons. */
+  FEEDBACK_BUTTONS: flag(true),
   /** Validator rejections within one message after which the conversation goes to a person. */
   VALIDATOR_HANDOFF_AFTER: int(3, 1),
 });

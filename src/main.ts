@@ -23,7 +23,7 @@ function loadConfig(): Config {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const core = createCore({ config, logger });
+  const core = await createCore({ config, logger });
   core.addAdapter(new HttpChannel());
 
   const server = createHttpServer({ core, logger, replyTimeoutMs: config.HTTP_REPLY_TIMEOUT_MS, adminToken: config.ADMIN_TOKEN });

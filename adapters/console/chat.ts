@@ -13,7 +13,7 @@ import { ConsoleChannel } from './channel.js';
 async function main(): Promise<void> {
   const config = parseConfig({ LOG_LEVEL: 'warn', ...process.env });
   const logger = createLogger(config.LOG_LEVEL, process.stderr as never);
-  const core = createCore({ config, logger });
+  const core = await createCore({ config, logger });
   core.addAdapter(new ConsoleChannel(process.stdout));
   await core.start();
 

@@ -11,6 +11,7 @@ export const RESOLVE_ACTION = 'handoff_resolve';
 
 const REASON_LABELS: Record<HandoffReason, string> = {
   customer_requested: 'customer asked for a person',
+  no_answer: 'no answer was found for the question',
   frustrated: 'customer seems frustrated',
   model_requested: 'the assistant asked for help',
   validator_rejected_repeatedly: 'answers kept failing validation',

@@ -51,6 +51,8 @@ export interface MessageBusOptions {
   noticeText: (key: 'busy' | 'apology', locale: string) => string;
   /** Button presses and other customer actions. */
   onAction?: (action: ChannelAction) => Promise<void>;
+  /** Called with the request-log line of every handled message, after its replies were sent. */
+  onHandled?: (entry: RequestLogEntry) => void;
 }
 
 /**
@@ -209,6 +211,7 @@ export class MessageBus implements InboundSink {
       { messageId: inbound.id, conversationId: inbound.conversationId, outcome: handled.outcome, ms: finishedAt - startedAt },
       'message handled',
     );
+    this.options.onHandled?.(log);
     const outcome = toOutcome(inbound.id, inbound.conversationId, handled.outcome, rows);
     if (handled.retryAfterMs !== undefined) outcome.retryAfterMs = handled.retryAfterMs;
     this.notify(outcome);

@@ -13,6 +13,7 @@ export type HandoffState = 'waiting' | 'staff' | 'resolved';
 /** Reason a conversation was handed to a person. */
 export type HandoffReason =
   | 'customer_requested'
+  | 'no_answer'
   | 'frustrated'
   | 'model_requested'
   | 'validator_rejected_repeatedly'

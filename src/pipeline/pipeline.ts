@@ -1,125 +1,125 @@
 import type { HandledMessage, ProcessContext } from '../bus/bus.js';
+import type { Button, InboundMessage } from '../bus/types.js';
 import type { Clock } from '../clock.js';
+import type { Guard } from '../guard/index.js';
+import { noticeText } from '../guard/notice.js';
+import { isFrustrated } from '../handoff/triggers.js';
+import type { TranscriptLine } from '../handoff/types.js';
 import { t } from '../i18n.js';
 import type { Logger } from '../log.js';
-import type { ChatTurn, Provider } from '../providers/types.js';
-import type { ConversationRow, InboundRow, MessageRow, OutboundDraft, Store } from '../store/types.js';
-import { runChain } from './respond.js';
+import type { RulesProvider } from '../providers/rules/rules-provider.js';
+import type { ConversationRow, InboundRow, OutboundDraft, RequestLogEntry, Store } from '../store/types.js';
+import type { Agent } from './agent.js';
+import type { HandoffRouter } from './handoff.js';
 
-/** Port to the people who take over conversations; absent when no staff console is connected. */
-export interface StaffDesk {
-  /** Open a handoff for a conversation; the conversation is already marked `waiting`. */
-  escalate(conversation: ConversationRow, reason: string): Promise<void>;
-  /** Pass a customer message on to the staff handling the conversation. */
-  relay(conversation: ConversationRow, inbound: InboundRow): Promise<void>;
-}
+/** Button ids of the feedback buttons under an answer. */
+export const FEEDBACK_UP = 'feedback:up';
+export const FEEDBACK_DOWN = 'feedback:down';
 
 export interface PipelineOptions {
   store: Store;
-  providers: Provider[];
+  guard: Guard;
+  agent: Agent;
+  rules: RulesProvider;
+  handoff: HandoffRouter;
   clock: Clock;
   logger: Logger;
-  maxMessageChars: number;
-  supportContact: string;
-  expectedWaitMinutes: number;
-  systemPrompt: string;
-  staffDesk?: StaffDesk;
-  /** Messages of history loaded for the prompt. */
-  historyLimit?: number;
-}
-
-/** Turn stored messages into provider turns: customer lines as user, bot and staff lines as assistant. */
-export function toChatTurns(rows: MessageRow[]): ChatTurn[] {
-  return rows
-    .filter((row) => row.text.length > 0)
-    .map((row) =>
-      row.direction === 'in'
-        ? { role: 'user' as const, content: row.text }
-        : { role: 'assistant' as const, content: row.text },
-    );
+  /** Maintenance mode: only the rules engine and handoffs answer. */
+  isPaused: () => boolean;
+  /** True when the customer spent their daily budget; they get the rules engine and handoffs only. */
+  isOverBudget?: (customerId: string) => Promise<boolean>;
+  /** Put thumbs up / down buttons under answers. */
+  feedbackButtons: boolean;
 }
 
 /**
- * The decision for one inbound message: input checks, the handoff state, then the provider
- * chain, ending in exactly one outcome with its replies.
+ * The decision for one inbound message: the guard, the handoff state, triggers for a person,
+ * then the agent, ending in exactly one outcome with its replies.
  */
 export class Pipeline {
   constructor(private readonly options: PipelineOptions) {}
 
   readonly handle = async (inbound: InboundRow, _context: ProcessContext): Promise<HandledMessage> => {
-    const { store } = this.options;
+    const { store, guard, handoff } = this.options;
     const conversation = await store.getConversation(inbound.conversationId);
     if (!conversation) throw new Error(`conversation ${inbound.conversationId} not found`);
     const locale = conversation.locale;
 
-    const inputProblem = this.checkInput(inbound, locale);
-    if (inputProblem) return inputProblem;
+    const decision = await guard.check(toGuardMessage(inbound, conversation));
+    const notice = noticeText(locale, decision);
+    const notices: OutboundDraft[] = notice ? [{ kind: 'notice', text: notice }] : [];
+    if (decision.action === 'blocked') {
+      return { outcome: 'blocked', replies: notices, log: { rateLimitOutcome: 'blocked' } };
+    }
+    if (decision.action === 'limited') {
+      return { outcome: 'limited', replies: notices, retryAfterMs: decision.retryAfterMs, log: { rateLimitOutcome: 'limited' } };
+    }
 
     if (conversation.state !== 'bot') {
-      await this.options.staffDesk?.relay(conversation, inbound);
-      return { outcome: 'relay', replies: [] };
+      // Staff can look at what the bot cannot read, so attachments are relayed too.
+      const relayable = decision.action === 'allow' || decision.reason.startsWith('unsupported_');
+      if (relayable && (await handoff.relay(conversation, inbound))) {
+        return { outcome: 'relay', replies: [], log: { rateLimitOutcome: 'allowed' } };
+      }
+      if (relayable) await store.setConversationState(conversation.id, 'bot', this.options.clock.now());
     }
-    return this.answer(conversation, inbound);
+    if (decision.action === 'reject_input') {
+      return { outcome: 'notice', replies: notices, log: { rateLimitOutcome: 'rejected_input' } };
+    }
+    return this.answer(conversation, inbound, decision.normalizedText);
   };
 
-  private checkInput(inbound: InboundRow, locale: string): HandledMessage | undefined {
-    const text = inbound.text.trim();
-    if (text.length === 0) {
-      return { outcome: 'notice', replies: [{ kind: 'notice', text: t(locale, 'core.empty_message') }] };
-    }
-    if (inbound.text.length > this.options.maxMessageChars) {
-      const vars = { length: inbound.text.length, max: this.options.maxMessageChars };
-      return { outcome: 'notice', replies: [{ kind: 'notice', text: t(locale, 'core.too_long', vars) }] };
-    }
-    return undefined;
+  private async answer(conversation: ConversationRow, inbound: InboundRow, text: string): Promise<HandledMessage> {
+    const { agent, rules } = this.options;
+    const base: Partial<RequestLogEntry> = { rateLimitOutcome: 'allowed' };
+
+    if (rules.wantsPerson(text)) return this.handOff(conversation, inbound, 'customer_requested', base);
+    if (await this.frustrated(conversation, inbound)) return this.handOff(conversation, inbound, 'frustrated', base);
+
+    const rulesOnly = this.options.isPaused() || ((await this.options.isOverBudget?.(inbound.customerId)) ?? false);
+    const result = await agent.respond(conversation, inbound, text, rulesOnly);
+    const log = { ...base, ...result.log };
+    if (result.kind === 'handoff') return this.handOff(conversation, inbound, result.reason, log);
+
+    const buttons: Button[] | undefined = this.options.feedbackButtons
+      ? [
+          { id: FEEDBACK_UP, label: '👍' },
+          { id: FEEDBACK_DOWN, label: '👎' },
+        ]
+      : undefined;
+    return { outcome: 'answer', replies: [{ kind: 'answer', text: result.text, buttons }], log };
   }
 
-  private async answer(conversation: ConversationRow, inbound: InboundRow): Promise<HandledMessage> {
-    const { store, providers, clock, logger } = this.options;
-    const history = await store.listMessages(conversation.id, this.options.historyLimit ?? 20, inbound.id);
-    const chain = await runChain(
-      providers,
-      { system: this.options.systemPrompt, messages: toChatTurns(history), locale: conversation.locale, maxOutputTokens: 512 },
-      logger,
-      () => clock.now(),
-    );
-    const log = {
-      provider: chain.kind === 'answer' ? chain.result.provider : chain.result?.provider ?? null,
-      model: chain.kind === 'answer' ? chain.result.model : chain.result?.model ?? null,
-      fallbackLevel: chain.fallbackLevel,
-      providerMs: chain.providerMs,
-      tokensIn: chain.result?.usage.inputTokens ?? 0,
-      tokensOut: chain.result?.usage.outputTokens ?? 0,
-      errorType: chain.kind === 'handoff' && chain.errors.length > 0 ? chain.errors.join(',') : null,
-    };
-    if (chain.kind === 'answer') {
-      return { outcome: 'answer', replies: [{ kind: 'answer', text: chain.result.text }], log };
-    }
-    const replies = await this.handOff(conversation, inbound, chain.reason);
-    return { outcome: 'handoff', replies, log };
+  private async frustrated(conversation: ConversationRow, inbound: InboundRow): Promise<boolean> {
+    const rows = await this.options.store.listMessages(conversation.id, 10, inbound.id);
+    const lines: TranscriptLine[] = rows.map((row) => ({ role: row.direction === 'in' ? 'customer' : 'bot', text: row.text }));
+    return isFrustrated(lines);
   }
 
-  /**
-   * Open a handoff when a staff console is connected; otherwise tell the customer where to
-   * reach people, because a handoff that nobody sees would leave them waiting forever.
-   */
-  private async handOff(conversation: ConversationRow, inbound: InboundRow, reason: string): Promise<OutboundDraft[]> {
-    const { store, clock, staffDesk, logger } = this.options;
-    const locale = conversation.locale;
+  private async handOff(
+    conversation: ConversationRow,
+    inbound: InboundRow,
+    reason: string,
+    log: Partial<RequestLogEntry>,
+  ): Promise<HandledMessage> {
     const replies: OutboundDraft[] = [];
-    if (reason === 'all_providers_failed') replies.push({ kind: 'notice', text: t(locale, 'core.apology') });
-
-    if (staffDesk) {
-      await store.setConversationState(conversation.id, 'waiting', clock.now());
-      await staffDesk.escalate({ ...conversation, state: 'waiting' }, reason);
-      replies.push({
-        kind: 'handoff',
-        text: t(locale, 'core.handoff_waiting', { minutes: this.options.expectedWaitMinutes }),
-      });
-    } else {
-      replies.push({ kind: 'handoff', text: t(locale, 'core.handoff_no_staff', { contact: this.options.supportContact }) });
-    }
-    logger.info({ conversationId: conversation.id, messageId: inbound.id, reason }, 'handoff');
-    return replies;
+    if (reason === 'all_providers_failed') replies.push({ kind: 'notice', text: t(conversation.locale, 'core.apology') });
+    replies.push(...(await this.options.handoff.escalate(conversation, inbound, reason)));
+    this.options.logger.info({ conversationId: conversation.id, messageId: inbound.id, reason }, 'handoff');
+    return { outcome: 'handoff', replies, log: { ...log, fallbackLevel: 3 } };
   }
+}
+
+/** The message as the guard sees it: the customer's platform id and the stored text and attachments. */
+function toGuardMessage(inbound: InboundRow, conversation: ConversationRow): InboundMessage {
+  const platformUserId = inbound.customerId.slice(inbound.channel.length + 1);
+  return {
+    channel: inbound.channel,
+    platformMessageId: inbound.platformMessageId,
+    chatId: conversation.chatId,
+    sender: { id: platformUserId, locale: conversation.locale },
+    text: inbound.text,
+    attachments: inbound.attachments,
+    receivedAt: new Date(inbound.createdAt),
+  };
 }

@@ -3,6 +3,7 @@ import type { InboundMessage } from '../bus/types.js';
 import { openSqlite, type OpenedDatabase, type SqliteDb } from './db.js';
 import { accounts, conversations, customers, messages, orders, requestLog } from './schema.js';
 import type {
+  AccountRow,
   AcceptedInbound,
   ConversationRow,
   ConversationState,
@@ -367,6 +368,15 @@ export class SqliteStore implements Store {
 
   async getCustomer(id: string): Promise<CustomerRow | undefined> {
     return this.db.select().from(customers).where(eq(customers.id, id)).get();
+  }
+
+  async seedBusinessData(accountRows: AccountRow[], orderRows: OrderRow[], now: number): Promise<boolean> {
+    return this.write((tx) => {
+      if (tx.select({ id: accounts.customerId }).from(accounts).limit(1).get()) return false;
+      for (const account of accountRows) tx.insert(accounts).values({ ...account, updatedAt: now }).run();
+      for (const order of orderRows) tx.insert(orders).values({ ...order, items: JSON.stringify(order.items) }).run();
+      return true;
+    });
   }
 
   async getAccount(customerId: string) {

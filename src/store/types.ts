@@ -171,6 +171,8 @@ export interface Store {
   listMessages(conversationId: string, limit: number, uptoId?: number): Promise<MessageRow[]>;
 
   getCustomer(id: string): Promise<CustomerRow | undefined>;
+  /** Insert demo accounts and orders when the accounts table is empty; returns whether it did. */
+  seedBusinessData(accounts: AccountRow[], orders: OrderRow[], now: number): Promise<boolean>;
   getAccount(customerId: string): Promise<AccountRow | undefined>;
   listOrders(customerId: string): Promise<OrderRow[]>;
   getOrder(orderId: string): Promise<OrderRow | undefined>;

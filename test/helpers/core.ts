@@ -32,7 +32,7 @@ export async function startTestServer(
   const dir = tempDir();
   const dbUrl = `file:${join(dir.path, 'test.db')}`;
   const config = parseConfig({ LOG_LEVEL: 'silent', DATABASE_URL: dbUrl, ...env });
-  const core = createCore({ config, ...options });
+  const core = await createCore({ config, ...options });
   core.addAdapter(new HttpChannel());
   const app = createHttpServer({
     core,

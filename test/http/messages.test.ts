@@ -43,7 +43,11 @@ describe('POST /api/messages', () => {
   });
 
   it('keeps per-conversation order under concurrency', async () => {
-    server = await startTestServer({ QUEUE_CONCURRENCY: '8' }, { providers: [new EchoProvider(2)] });
+    // Twenty messages at once from one sender is a burst the guard would limit; raise its limits here.
+    server = await startTestServer(
+      { QUEUE_CONCURRENCY: '8', RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_HOUR: '10000', RATE_LIMIT_FLOOR: '1000' },
+      { providers: [new EchoProvider(2)] },
+    );
     const texts = Array.from({ length: 20 }, (_, i) => `message number ${i}`);
     const sends = texts.map((text, i) => post(`${server!.url}/api/messages`, { userId: 'carol', text, messageId: `c-${i}` }));
     const responses = await Promise.all(sends);

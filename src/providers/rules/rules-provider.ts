@@ -21,6 +21,16 @@ export class RulesProvider implements Provider {
     this.handoffPhrases = new HandoffPhrases(faq);
   }
 
+  /** True when `text` asks for a person. */
+  wantsPerson(text: string): boolean {
+    return this.handoffPhrases.matches(text);
+  }
+
+  /** Every FAQ answer in the locale of `tag`; the validator accepts what they state. */
+  knowledge(tag: string): string[] {
+    return this.matcher.answers(resolveLocale(tag));
+  }
+
   async generate(request: GenerateRequest): Promise<GenerateResult> {
     const locale = resolveLocale(request.locale);
     const lastUser = [...request.messages].reverse().find((turn) => turn.role === 'user');
