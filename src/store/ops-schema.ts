@@ -4,7 +4,10 @@
  */
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-/** Blocked senders; sender is `<channel>:<sender id>`. A new block resets `notice_sent`. */
+/**
+ * Blocked senders; sender is `<channel>:<sender id>`. Placing a block again replaces the row,
+ * and the guard writes it with `notice_sent` false, so the sender gets one new notice.
+ */
 export const guardBlocks = sqliteTable('guard_blocks', {
   sender: text('sender').primaryKey(),
   /** Admin who placed the block, such as a Slack user id. */
@@ -47,8 +50,9 @@ export const guardAudit = sqliteTable(
 );
 
 /**
- * Conversations handed to staff. `state` moves waiting -> staff -> resolved; a conversation
- * has at most one handoff that is not resolved. The staff thread is null until the card is posted.
+ * Conversations handed to staff. `state` moves waiting -> staff -> resolved, and the handoff
+ * service opens at most one unresolved handoff per conversation (the table does not enforce it).
+ * The staff thread is null until the card is posted.
  */
 export const handoffs = sqliteTable(
   'handoffs',
@@ -108,7 +112,7 @@ export const feedback = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     conversationId: text('conversation_id').notNull(),
     customerId: text('customer_id').notNull(),
-    /** Outbound message the feedback is about, when the channel tells which one. */
+    /** Outbound message the feedback is about, when the channel identifies it. */
     messageId: integer('message_id'),
     kind: text('kind', { enum: ['thumb', 'rating'] }).notNull(),
     value: integer('value').notNull(),

@@ -7,7 +7,7 @@ import { feedback } from '../ops-schema.js';
 export interface FeedbackEntry {
   conversationId: string;
   customerId: string;
-  /** Outbound message the feedback is about; null when the channel does not say. */
+  /** Outbound message the feedback is about; null when the channel does not identify it. */
   messageId: number | null;
   kind: 'thumb' | 'rating';
   value: number;

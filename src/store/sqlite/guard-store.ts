@@ -60,7 +60,7 @@ export class SqliteGuardStore implements GuardStore {
 
   async markBlockNoticeSent(sender: SenderKey): Promise<boolean> {
     // One conditional UPDATE: SQLite runs it under the write lock, so of any number of
-    // callers on any connection exactly one sees a changed row.
+    // callers on any connection exactly one gets `changes === 1`.
     const result = this.db
       .update(guardBlocks)
       .set({ noticeSent: true })
@@ -69,7 +69,7 @@ export class SqliteGuardStore implements GuardStore {
     return result.changes === 1;
   }
 
-  /** Every block in insertion order; replacing a block keeps its place, as in a Map. */
+  /** Return every block in insertion order; replacing a block keeps its place, as in a Map. */
   async listBlocks(): Promise<BlockEntry[]> {
     // An upsert updates the row in place, so rowid is the order of first insertion.
     return this.db.select().from(guardBlocks).orderBy(sql`rowid`).all().map(toBlock);
@@ -108,7 +108,7 @@ export class SqliteGuardStore implements GuardStore {
       .run();
   }
 
-  /** Newest first by insertion order; at most `limit` entries (default 100). */
+  /** Return audit entries newest first by insertion order, at most `limit` of them (default 100). */
   async listAudit(options: { sender?: SenderKey; limit?: number } = {}): Promise<AuditEntry[]> {
     const rows = this.db
       .select()

@@ -38,7 +38,7 @@ export class SqliteHandoffRepository implements HandoffRepository {
     return row && toHandoff(row);
   }
 
-  /** The oldest handoff of the conversation that is not resolved, if any. */
+  /** Return the oldest handoff of the conversation that is not resolved, if any. */
   async findOpenByConversation(conversationId: string): Promise<Handoff | undefined> {
     const row = this.db
       .select()
@@ -50,7 +50,7 @@ export class SqliteHandoffRepository implements HandoffRepository {
     return row && toHandoff(row);
   }
 
-  /** The first inserted handoff whose card lives in `thread`, in any state. */
+  /** Return the first inserted handoff whose card is in `thread`, in any state. */
   async findByThread(thread: ThreadRef): Promise<Handoff | undefined> {
     const row = this.db
       .select()
@@ -62,7 +62,7 @@ export class SqliteHandoffRepository implements HandoffRepository {
     return row && toHandoff(row);
   }
 
-  /** Every handoff not resolved yet, oldest first; ties keep insertion order. */
+  /** Return every handoff not resolved yet, oldest first. Ties keep insertion order. */
   async listOpen(): Promise<Handoff[]> {
     return this.db
       .select()

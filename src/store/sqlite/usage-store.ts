@@ -32,7 +32,7 @@ export class SqliteUsageStore implements UsageStore {
       .get();
   }
 
-  /** Every customer with usage on `day`, in the order of their first usage that day. */
+  /** Return every customer with usage on `day`, in the order of their first usage that day. */
   async listDay(day: string): Promise<DailyUsage[]> {
     return this.db.select().from(customerDailyUsage).where(eq(customerDailyUsage.day, day)).orderBy(sql`rowid`).all();
   }
