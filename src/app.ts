@@ -15,9 +15,11 @@ import { contextOptionsFromEnv } from './context/config.js';
 import { createContextManager } from './context/manager.js';
 import { createGuard, guardOptionsFromEnv, type Guard, type GuardStore } from './guard/index.js';
 import type { HandoffRepository } from './handoff/repository.js';
+import { createOpsRepositories, type FeedbackStore, type TelegramAliasStore } from './store/sqlite/index.js';
 import type { StaffConsole } from './handoff/types.js';
 import { t } from './i18n.js';
 import { silentLogger, type Logger } from './log.js';
+import type { AlertNotifier } from './monitor/alerts.js';
 import { Monitor } from './monitor/monitor.js';
 import type { UsageStore } from './monitor/budget.js';
 import { Agent } from './pipeline/agent.js';
@@ -36,6 +38,15 @@ import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/types.js';
 import { createValidator, validatorOptionsFromEnv } from './validate/index.js';
 
+/** Operational stores beside the message store; the SQLite versions share its database file. */
+export interface OpsStores {
+  guard: GuardStore;
+  handoffs: HandoffRepository;
+  usage: UsageStore;
+  feedback: FeedbackStore;
+  telegramAliases: TelegramAliasStore;
+}
+
 export interface CoreOptions {
   config: Config;
   logger?: Logger;
@@ -43,11 +54,12 @@ export interface CoreOptions {
   /** LLM providers in fallback order; default: the ones configured by API keys. */
   providers?: Provider[];
   store?: Store;
-  guardStore?: GuardStore;
-  usageStore?: UsageStore;
-  handoffRepository?: HandoffRepository;
+  /** Guard lists, handoffs, usage, feedback and chat aliases; default: in the SQLite store's database. */
+  ops?: OpsStores;
   /** Where staff take handoffs; without it customers are given the support contact instead. */
   staffConsole?: StaffConsole;
+  /** Where alerts go besides the log, such as a Slack channel. */
+  alertNotifier?: AlertNotifier;
 }
 
 /** The core with its parts exposed, so the composition root and tests can reach each one. */
@@ -66,6 +78,7 @@ export interface Core {
   cache?: ResponseCache;
   controls: Controls;
   handoff: HandoffWiring;
+  ops?: OpsStores;
   adapters: Map<string, ChannelAdapter>;
   /** Register a channel before `start()`. */
   addAdapter(adapter: ChannelAdapter): void;
@@ -103,23 +116,25 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const outbox = new Outbox({ store, adapters, clock, logger });
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   if (config.DEMO_DATA) await store.seedBusinessData(DEMO_ACCOUNTS, DEMO_ORDERS, clock.now());
+  const ops = options.ops ?? (store instanceof SqliteStore ? createOpsRepositories(store.db) : undefined);
 
   const controls = new Controls(logger);
   const health = new ProviderHealth({ ...healthOptionsFromConfig(config), clock, logger });
   const providers = options.providers ?? createProvidersFromConfig(config, { clock });
   const guard = createGuard({
     ...guardOptionsFromEnv(config),
-    store: options.guardStore,
+    store: ops?.guard,
     redis: redis ? { client: redis, keyPrefix: 'frontdesk:rl' } : undefined,
     clock,
     logger,
   });
 
   let bus!: MessageBus;
-  const handoff = buildHandoff({ config, store, outbox, clock, logger, console: options.staffConsole, repository: options.handoffRepository });
+  const handoff = buildHandoff({ config, store, outbox, clock, logger, console: options.staffConsole, repository: ops?.handoffs });
   const monitor = new Monitor({
     env: config,
-    usageStore: options.usageStore,
+    usageStore: ops?.usage,
+    notifier: options.alertNotifier,
     queueDepth: () => bus.queue.depth,
     queueCapacity: config.QUEUE_MAX_PENDING,
     openHandoffs: () => handoff.openCount(),
@@ -170,7 +185,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     isOverBudget: (customerId) => monitor.budget.isOverBudget(customerId, clock.now()),
     feedbackButtons: config.FEEDBACK_BUTTONS,
   });
-  const actions = new FeedbackActions({ store, monitor, handoff, logger });
+  const actions = new FeedbackActions({ store, monitor, handoff, logger, feedbackStore: ops?.feedback, now: () => clock.now() });
 
   bus = new MessageBus({
     store,
@@ -201,6 +216,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     cache,
     controls,
     handoff,
+    ops,
     adapters,
     addAdapter(adapter) {
       adapters.set(adapter.name, adapter);

@@ -2,34 +2,57 @@
  * Composition root: parses the configuration, builds the core and connects the channels.
  * It is the one module under src/ that imports adapters, because wiring them is its job.
  */
+import { createChannels, createSlack, slackAlertNotifier } from '../adapters/channels.js';
+import { parseChannelConfig, type ChannelConfig } from '../adapters/config.js';
 import { HttpChannel } from '../adapters/http/channel.js';
 import { createHttpServer } from '../adapters/http/server.js';
 import { createCore } from './app.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 
-function loadConfig(): Config {
+function loadConfig(): { config: Config; channels: ChannelConfig } {
+  const problems: string[] = [];
+  let config: Config | undefined;
+  let channels: ChannelConfig | undefined;
   try {
-    return parseConfig(process.env);
+    config = parseConfig(process.env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`frontdesk: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(error.message);
   }
+  try {
+    channels = parseChannelConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(error.message);
+  }
+  if (!config || !channels) {
+    process.stderr.write(`frontdesk: ${problems.join('\n')}\n`);
+    process.exit(1);
+  }
+  return { config, channels };
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const { config, channels } = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const core = await createCore({ config, logger });
+  const slack = createSlack(channels, logger);
+  const alertChannel = config.ALERT_SLACK_CHANNEL ?? channels.SLACK_STAFF_CHANNEL;
+  const core = await createCore({
+    config,
+    logger,
+    staffConsole: slack?.console,
+    alertNotifier: slack && alertChannel ? slackAlertNotifier(slack, alertChannel, logger) : undefined,
+  });
   core.addAdapter(new HttpChannel());
+  const connected = await createChannels(core, channels, slack);
 
-  const server = createHttpServer({ core, logger, replyTimeoutMs: config.HTTP_REPLY_TIMEOUT_MS, adminToken: config.ADMIN_TOKEN });
-  await core.start();
+  const server = await createHttpServer({ core, logger, replyTimeoutMs: config.HTTP_REPLY_TIMEOUT_MS, adminToken: config.ADMIN_TOKEN });
+  await connected.mount(server);
   const address = await server.listen({ port: config.PORT, host: config.HOST });
-  logger.info({ address, channels: [...core.adapters.keys()] }, 'frontdesk is listening');
+  await connected.start();
+  await core.start();
+  logger.info({ address, channels: [...core.adapters.keys()], staffConsole: Boolean(slack), providers: core.providers.map((p) => p.name) }, 'frontdesk is listening');
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -37,6 +60,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await server.close();
+    await connected.stop();
     await core.stop();
     logger.info('stopped');
     process.exit(0);

@@ -2,6 +2,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Core } from '../../src/app.js';
 import type { Logger } from '../../src/log.js';
 import { registerStrictJson } from './body.js';
+import { registerDashboard } from './dashboard/plugin.js';
+import { registerFeedbackRoute } from './feedback.js';
 import { registerMessageRoutes } from './routes.js';
 
 export interface HttpServerOptions {
@@ -9,12 +11,13 @@ export interface HttpServerOptions {
   logger: Logger;
   replyTimeoutMs: number;
   adminToken?: string;
-  /** Extra readiness checks, such as provider breakers; each returns true when ready. */
-  readinessChecks?: Record<string, () => boolean | Promise<boolean>>;
 }
 
-/** The bot's HTTP server: the HTTP channel, health endpoints, and the routes adapters mount. */
-export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+/**
+ * The bot's HTTP server: the HTTP channel, health and metrics endpoints, the dashboard, and
+ * the routes that webhook adapters mount.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const { core } = options;
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
@@ -32,16 +35,28 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     }
     return reply.code(status).send({ error: error.message });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` }),
+  );
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const checks: Record<string, boolean> = { database: await core.store.ping() };
-    for (const [name, check] of Object.entries(options.readinessChecks ?? {})) checks[name] = await check();
-    const ready = Object.values(checks).every(Boolean);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+    const database = await core.store.ping();
+    const providers = Object.fromEntries(core.providers.map((p) => [p.name, core.health.snapshotOf(p.name).state]));
+    // Without the database nothing can be accepted. With every LLM breaker open the rules
+    // engine still answers, so the instance stays in rotation but reports itself degraded.
+    const states = Object.values(providers);
+    const degraded = states.length > 0 && states.every((state) => state === 'open');
+    const status = !database ? 'not ready' : degraded ? 'degraded' : 'ready';
+    return reply.code(database ? 200 : 503).send({ status, checks: { database, providers } });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', core.monitor.metrics.contentType);
+    return core.monitor.metrics.metricsText();
   });
 
   registerMessageRoutes(app, core, { replyTimeoutMs: options.replyTimeoutMs, adminToken: options.adminToken });
+  registerFeedbackRoute(app, core);
+  await registerDashboard(app, { adminToken: options.adminToken, stats: core.monitor.stats });
   return app;
 }

@@ -14,6 +14,7 @@ import type {
   OutboundDraft,
   OutboundRow,
   RequestLogEntry,
+  RequestSummary,
   Store,
 } from './types.js';
 
@@ -405,6 +406,29 @@ export class SqliteStore implements Store {
       .where(gte(requestLog.finishedAt, sinceMs))
       .groupBy(requestLog.provider, requestLog.fallbackLevel)
       .all();
+  }
+
+  async summarizeRequests(sinceMs: number): Promise<RequestSummary> {
+    const since = gte(requestLog.finishedAt, sinceMs);
+    const totals = this.db
+      .select({
+        messages: sql<number>`count(*)`,
+        conversations: sql<number>`count(distinct ${requestLog.conversationId})`,
+        handoffs: sql<number>`coalesce(sum(${requestLog.outcome} = 'handoff'), 0)`,
+        costUsd: sql<number>`coalesce(sum(${requestLog.costUsd}), 0)`,
+      })
+      .from(requestLog)
+      .where(since)
+      .get()!;
+    const levels = this.db
+      .select({ level: requestLog.fallbackLevel, count: sql<number>`count(*)` })
+      .from(requestLog)
+      .where(since)
+      .groupBy(requestLog.fallbackLevel)
+      .all();
+    const byFallbackLevel: Record<number, number> = {};
+    for (const row of levels) if (row.level !== null) byFallbackLevel[row.level] = row.count;
+    return { ...totals, byFallbackLevel };
   }
 
   async ping(): Promise<boolean> {

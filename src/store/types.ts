@@ -105,6 +105,15 @@ export interface RequestLogEntry {
   errorType?: string | null;
 }
 
+export interface RequestSummary {
+  messages: number;
+  conversations: number;
+  handoffs: number;
+  /** Messages by fallback level: 0 primary, 1 secondary, 2 rules, 3 handoff. */
+  byFallbackLevel: Record<number, number>;
+  costUsd: number;
+}
+
 export interface AcceptedInbound {
   messageId: number;
   conversationId: string;
@@ -179,6 +188,9 @@ export interface Store {
 
   /** Handled messages since `sinceMs` per provider and fallback level, from the request log. */
   providerCounts(sinceMs: number): Promise<Array<{ provider: string | null; fallbackLevel: number | null; count: number }>>;
+
+  /** Totals of the request log since `sinceMs`, for the admin `stats` command. */
+  summarizeRequests(sinceMs: number): Promise<RequestSummary>;
 
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;

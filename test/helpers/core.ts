@@ -34,7 +34,7 @@ export async function startTestServer(
   const config = parseConfig({ LOG_LEVEL: 'silent', DATABASE_URL: dbUrl, ...env });
   const core = await createCore({ config, ...options });
   core.addAdapter(new HttpChannel());
-  const app = createHttpServer({
+  const app = await createHttpServer({
     core,
     logger: core.logger,
     replyTimeoutMs: config.HTTP_REPLY_TIMEOUT_MS,

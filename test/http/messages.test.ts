@@ -142,6 +142,6 @@ describe('health endpoints', () => {
     server = await startTestServer();
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${server.url}/readyz`).then((r) => r.json());
-    expect(ready).toEqual({ status: 'ready', checks: { database: true } });
+    expect(ready).toEqual({ status: 'ready', checks: { database: true, providers: {} } });
   });
 });
