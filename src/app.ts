@@ -146,10 +146,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   health.on('auth_failure', (failure) => monitor.recordEvent({ type: 'provider_auth', provider: failure.name, ok: false }));
   const cache = config.CACHE_ENABLED ? createResponseCache(config, { redis, keyPrefix: 'frontdesk:cache', clock }) : undefined;
 
-  const canary = `fd-${randomBytes(6).toString('hex')}`;
+  const validatorEnv = validatorOptionsFromEnv(config);
+  // The canary marks the system prompt: an answer that repeats it is leaking the prompt.
+  const canary = validatorEnv.canary ?? `fd-${randomBytes(6).toString('hex')}`;
   const business = rules.faq.business;
   const systemPrompt = SYSTEM_PROMPT.replace('{business}', business.name).replace('{canary}', canary);
-  const validatorEnv = validatorOptionsFromEnv(config);
   const allowlist = [...validatorEnv.allowlist, business.supportEmail, business.supportPhone, business.domain].filter(
     (value): value is string => Boolean(value),
   );

@@ -2,6 +2,7 @@
  * Composition root: parses the configuration, builds the core and connects the channels.
  * It is the one module under src/ that imports adapters, because wiring them is its job.
  */
+import { existsSync } from 'node:fs';
 import { createChannels, createSlack, slackAlertNotifier } from '../adapters/channels.js';
 import { parseChannelConfig, type ChannelConfig } from '../adapters/config.js';
 import { HttpChannel } from '../adapters/http/channel.js';
@@ -34,6 +35,8 @@ function loadConfig(): { config: Config; channels: ChannelConfig } {
 }
 
 async function main(): Promise<void> {
+  // A .env file in the working directory is read first; variables already set take precedence.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const { config, channels } = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const slack = createSlack(channels, logger);

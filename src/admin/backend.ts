@@ -66,6 +66,10 @@ export interface AdminBackend {
   /** Block a sender (`channel:id` or a bare id, as the guard understands it). */
   block(sender: string, by: AdminUser): Promise<void>;
   unblock(sender: string, by: AdminUser): Promise<void>;
+  /** Let a sender skip rate limits (input checks still apply). */
+  allow(sender: string, by: AdminUser): Promise<void>;
+  /** A sender's current risk score (0..1) and the signals behind it. */
+  risk(sender: string): Promise<{ score: number; reasons: Array<{ signal: string; contribution: number }> }>;
   /** Set a per-sender rate limit in messages per minute. */
   limit(sender: string, perMinute: number, by: AdminUser): Promise<void>;
   /** Switch a provider on or off; returns false when no provider has that name. */

@@ -83,6 +83,10 @@ export class AdminCommands {
       case 'block':
       case 'unblock':
         return this.runBlock(user, sub, args);
+      case 'allow':
+        return this.runAllow(user, args);
+      case 'risk':
+        return this.runRisk(args);
       case 'limit':
         return this.runLimit(user, args);
       case 'provider':
@@ -107,6 +111,24 @@ export class AdminCommands {
     if (sub === 'block') await this.options.backend.block(sender, user);
     else await this.options.backend.unblock(sender, user);
     return { ok: true, text: `${sub === 'block' ? 'Blocked' : 'Unblocked'} \`${sender}\`.` };
+  }
+
+  private async runAllow(user: AdminUser, args: string[]): Promise<AdminReply> {
+    const sender = args[0];
+    if (!sender || !SENDER.test(sender)) return usage('missing sender', '`allow <sender>`');
+    await this.options.backend.allow(sender, user);
+    return { ok: true, text: `Allowlisted \`${sender}\`: no rate limits apply to it.` };
+  }
+
+  private async runRisk(args: string[]): Promise<AdminReply> {
+    const sender = args[0];
+    if (!sender || !SENDER.test(sender)) return usage('missing sender', '`risk <sender>`');
+    const risk = await this.options.backend.risk(sender);
+    const reasons = risk.reasons
+      .filter((reason) => reason.contribution > 0)
+      .map((reason) => `${reason.signal} +${reason.contribution.toFixed(2)}`)
+      .join(', ');
+    return { ok: true, text: `Risk of \`${sender}\`: ${risk.score.toFixed(2)}${reasons ? ` (${reasons})` : ' (no signals)'}` };
   }
 
   private async runLimit(user: AdminUser, args: string[]): Promise<AdminReply> {

@@ -63,6 +63,15 @@ export class CoreAdminBackend implements AdminBackend {
     await this.core.guard.admin.unblock(sender, who(by));
   }
 
+  async allow(sender: string, by: AdminUser): Promise<void> {
+    await this.core.guard.admin.allow(sender, who(by));
+  }
+
+  async risk(sender: string) {
+    const explanation = this.core.guard.admin.getRisk(sender);
+    return { score: explanation.score, reasons: explanation.reasons.map((r) => ({ signal: r.signal, contribution: r.contribution })) };
+  }
+
   async limit(sender: string, perMinute: number, by: AdminUser): Promise<void> {
     await this.core.guard.admin.setLimit(sender, who(by), perMinute);
   }

@@ -58,6 +58,8 @@ export const HELP_TEXT = [
   '`handoffs`: open handoffs',
   '`block <sender>` / `unblock <sender>`: stop or allow a sender',
   '`limit <sender> <perMinute>`: per-sender rate limit in messages per minute',
+  '`allow <sender>`: let a sender skip rate limits',
+  '`risk <sender>`: a sender\'s risk score and its reasons',
   '`provider <name> on|off`: switch a model provider on or off',
   '`pause` / `resume`: maintenance mode (rules engine and handoff only) on or off',
   '`handoff <conversation>`: hand a conversation to staff',

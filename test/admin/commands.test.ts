@@ -77,6 +77,18 @@ describe('AdminCommands', () => {
     ]);
   });
 
+  it('allow and risk call the backend', async () => {
+    const allowed = await commands.run(ADMIN, 'allow telegram:9');
+    expect(allowed.ok).toBe(true);
+    expect(backend.calls[0]).toEqual({ method: 'allow', args: ['telegram:9'], by: 'UADMIN' });
+
+    const risk = await commands.run(ADMIN, 'risk telegram:9');
+    expect(risk.ok).toBe(true);
+    expect(risk.text).toContain('0.42');
+    expect(risk.text).toContain('repeat +0.30');
+    expect((await commands.run(ADMIN, 'risk')).ok).toBe(false);
+  });
+
   it('limit rejects invalid rates', async () => {
     for (const text of ['limit telegram:99', 'limit telegram:99 0', 'limit telegram:99 1.5', 'limit telegram:99 lots']) {
       const reply = await commands.run(ADMIN, text);

@@ -50,6 +50,15 @@ export class FakeAdminBackend implements AdminBackend {
     ];
   }
 
+  async allow(sender: string, by: AdminUser): Promise<void> {
+    this.calls.push({ method: 'allow', args: [sender], by: by.id });
+  }
+
+  async risk(sender: string) {
+    this.calls.push({ method: 'risk', args: [sender] });
+    return { score: 0.42, reasons: [{ signal: 'repeat', contribution: 0.3 }, { signal: 'burst', contribution: 0.12 }] };
+  }
+
   async block(sender: string, by: AdminUser): Promise<void> {
     this.calls.push({ method: 'block', args: [sender], by: by.id });
   }
