@@ -2,6 +2,7 @@
  * The agent step of the pipeline: response cache, token-budgeted context, the provider
  * chain with tools, and the validator every candidate answer passes.
  */
+import { detectAll } from 'tinyld';
 import { runTurn } from '../agent/turn.js';
 import type { TurnResult, Validate as TurnValidate } from '../agent/turn-types.js';
 import type { ToolRegistry } from '../agent/tools.js';
@@ -51,6 +52,13 @@ export type AgentResult =
 /** Rejections that a crafted message can provoke, as opposed to a model's own invention. */
 const INPUT_CAUSED = new Set(['system_prompt_leak', 'sensitive_secret', 'sensitive_card', 'sensitive_ssn', 'sensitive_cpf', 'lookalike_characters']);
 
+/** The two most likely of en, pt and es for a customer message; short texts are ambiguous. */
+function likelyLanguages(text: string): string[] {
+  return detectAll(text, { only: ['en', 'pt', 'es'] })
+    .slice(0, 2)
+    .map((score) => score.lang);
+}
+
 /** Kinds of values that make a question about one customer; such questions skip the cache. */
 const PERSONAL_KINDS = new Set(['order_id', 'account_id', 'email', 'phone', 'money']);
 
@@ -82,6 +90,13 @@ export class Agent {
         { toolResults: facts.map((fact) => fact.result), knowledge: this.options.rules.knowledge(locale), customerMessages, allowlist: this.options.allowlist },
       );
       if (verdict.ok) return { ok: true };
+      // An answer in the language the customer actually wrote in is right even when it differs
+      // from the locale their app reported.
+      const reasons = verdict.reasons.filter(
+        (reason) => !(reason.code === 'wrong_language' && reason.value && likelyLanguages(text).includes(reason.value)),
+      );
+      if (reasons.length === 0) return { ok: true };
+      verdict.reasons = reasons;
       const codes = verdict.reasons.map((reason) => reason.code);
       rejections.push(...codes);
       this.options.logger.debug({ conversationId: conversation.id, provider: candidate.provider, reasons: verdict.reasons }, 'answer rejected by the validator');

@@ -23,6 +23,12 @@ describe('rules engine', () => {
     expect(result.text.toLowerCase()).toContain(fragment);
   });
 
+  it('answers in the language the customer wrote in', async () => {
+    const result = await ask('quanto custa o frete?', 'en');
+    expect(result.handoff).toBeUndefined();
+    expect(result.text).toContain('frete');
+  });
+
   it('tolerates a typo', async () => {
     const result = await ask('how much is shiping', 'en');
     expect(result.handoff).toBeUndefined();

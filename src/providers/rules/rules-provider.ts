@@ -1,4 +1,4 @@
-import { resolveLocale, t } from '../../i18n.js';
+import { resolveLocale, SUPPORTED_LOCALES, t } from '../../i18n.js';
 import type { GenerateRequest, GenerateResult, Provider } from '../types.js';
 import type { Faq } from './faq.js';
 import { HandoffPhrases } from './handoff-phrases.js';
@@ -40,9 +40,11 @@ export class RulesProvider implements Provider {
     if (this.handoffPhrases.matches(question)) {
       return { ...base, text: '', finishReason: 'stop', handoff: { reason: 'customer_requested' } };
     }
-    const match = this.matcher.match(question, locale);
-    if (match) {
-      return { ...base, text: match.entry.answers[locale], finishReason: 'stop' };
+    // Customers often write in another language than their app reports, so when nothing
+    // matches in their locale the other locales are searched and the answer follows the match.
+    for (const candidate of [locale, ...SUPPORTED_LOCALES.filter((other) => other !== locale)]) {
+      const match = this.matcher.match(question, candidate);
+      if (match) return { ...base, text: match.entry.answers[candidate], finishReason: 'stop' };
     }
     return {
       ...base,
