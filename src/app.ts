@@ -56,9 +56,9 @@ export interface CoreOptions {
   store?: Store;
   /** Guard lists, handoffs, usage, feedback and chat aliases; default: in the SQLite store's database. */
   ops?: OpsStores;
-  /** Where staff take handoffs; without it customers are given the support contact instead. */
+  /** Staff console for handoffs; without it customers are given the support contact instead. */
   staffConsole?: StaffConsole;
-  /** Where alerts go besides the log, such as a Slack channel. */
+  /** Destination of alerts besides the log, such as a Slack channel. */
   alertNotifier?: AlertNotifier;
 }
 

@@ -30,7 +30,7 @@ const coreEnv = z.object({
   QUEUE_CONCURRENCY: int(256, 1),
   /** How long `POST /api/messages` waits for the outcome before answering 202. */
   HTTP_REPLY_TIMEOUT_MS: int(30000, 1),
-  /** Where customers can reach people when no staff console is connected. */
+  /** Contact given to customers who need a person when no staff console is connected. */
   SUPPORT_CONTACT: z.string().default('support@lumengoods.example'),
   /** Seed the demo store's accounts and orders into an empty database. */
   DEMO_DATA: flag(true),
@@ -69,9 +69,9 @@ function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string>): st
   const value = env[variable];
   // Values of credentials, and URLs that may embed a password, are never echoed.
   const secret = /TOKEN|SECRET|KEY|PASSWORD/.test(variable) || (value ?? '').includes('@');
-  const shown =
+  const echoed =
     value === undefined || secret ? '' : ` (got ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
-  return `  ${variable}: ${issue.message}${shown}`;
+  return `  ${variable}: ${issue.message}${echoed}`;
 }
 
 /**

@@ -43,7 +43,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error);
+  let message = String(error);
+  if (error instanceof Error) message = error.stack ?? error.message;
+  if (error instanceof ConfigError) message = error.message;
   process.stderr.write(`frontdesk chat: ${message}\n`);
   process.exit(1);
 });

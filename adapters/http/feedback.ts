@@ -23,7 +23,9 @@ export function registerFeedbackRoute(app: FastifyInstance, core: Core): void {
     if (!(await core.store.getConversation(`http:${chatId}`))) {
       return reply.code(404).send({ error: `conversation http:${chatId} not found` });
     }
-    const actionId = value === 'up' ? FEEDBACK_UP : value === 'down' ? FEEDBACK_DOWN : `rate:${value}`;
+    let actionId = `rate:${value}`;
+    if (value === 'up') actionId = FEEDBACK_UP;
+    if (value === 'down') actionId = FEEDBACK_DOWN;
     await core.bus.action({ channel: 'http', chatId, sender: { id: userId }, actionId });
     return reply.code(202).send({ status: 'recorded' });
   });

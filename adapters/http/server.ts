@@ -47,7 +47,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     // engine still answers, so the instance stays in rotation but reports itself degraded.
     const states = Object.values(providers);
     const degraded = states.length > 0 && states.every((state) => state === 'open');
-    const status = !database ? 'not ready' : degraded ? 'degraded' : 'ready';
+    let status = 'ready';
+    if (!database) status = 'not ready';
+    else if (degraded) status = 'degraded';
     return reply.code(database ? 200 : 503).send({ status, checks: { database, providers } });
   });
   app.get('/metrics', async (_request, reply) => {

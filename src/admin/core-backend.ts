@@ -12,7 +12,7 @@ export function parsePeriod(period: string): number | undefined {
   return Number(match[1]) * PERIODS[match[2]!]!;
 }
 
-const who = (user: AdminUser) => `${user.channel}:${user.id}`;
+const adminKey = (user: AdminUser) => `${user.channel}:${user.id}`;
 
 /** The admin commands' view of the running core: guard, provider health, queue, handoffs and stats. */
 export class CoreAdminBackend implements AdminBackend {
@@ -56,15 +56,15 @@ export class CoreAdminBackend implements AdminBackend {
   }
 
   async block(sender: string, by: AdminUser): Promise<void> {
-    await this.core.guard.admin.block(sender, who(by), 'blocked by an admin command');
+    await this.core.guard.admin.block(sender, adminKey(by), 'blocked by an admin command');
   }
 
   async unblock(sender: string, by: AdminUser): Promise<void> {
-    await this.core.guard.admin.unblock(sender, who(by));
+    await this.core.guard.admin.unblock(sender, adminKey(by));
   }
 
   async allow(sender: string, by: AdminUser): Promise<void> {
-    await this.core.guard.admin.allow(sender, who(by));
+    await this.core.guard.admin.allow(sender, adminKey(by));
   }
 
   async risk(sender: string) {
@@ -73,7 +73,7 @@ export class CoreAdminBackend implements AdminBackend {
   }
 
   async limit(sender: string, perMinute: number, by: AdminUser): Promise<void> {
-    await this.core.guard.admin.setLimit(sender, who(by), perMinute);
+    await this.core.guard.admin.setLimit(sender, adminKey(by), perMinute);
   }
 
   async setProviderEnabled(name: string, enabled: boolean): Promise<boolean> {
@@ -83,7 +83,7 @@ export class CoreAdminBackend implements AdminBackend {
   }
 
   async setPaused(paused: boolean, by: AdminUser): Promise<void> {
-    this.core.controls.setPaused(paused, who(by));
+    this.core.controls.setPaused(paused, adminKey(by));
   }
 
   async forceHandoff(conversationId: string): Promise<ForceHandoffResult> {

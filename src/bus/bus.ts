@@ -5,12 +5,12 @@ import type { Outbox } from './outbox.js';
 import { ConversationQueue } from './queue.js';
 import type { AcceptResult, ChannelAction, ChannelAdapter, InboundMessage, InboundSink } from './types.js';
 
-/** What the pipeline decided for one inbound message. */
+/** Decision of the pipeline for one inbound message. */
 export interface HandledMessage {
   /** `answer`, `notice`, `handoff`, `relay`, `limited`, `busy` or `error`. */
   outcome: string;
   replies: OutboundDraft[];
-  /** Request-log fields the pipeline knows; the bus adds timing and ids. */
+  /** Request-log fields set by the pipeline; the bus adds timing and ids. */
   log?: Partial<RequestLogEntry>;
   /** Set for `limited`: when the sender may write again. */
   retryAfterMs?: number;

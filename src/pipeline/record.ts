@@ -4,9 +4,9 @@ import type { RequestLogEntry } from '../store/types.js';
 const OUTCOMES = new Set<string>(['answer', 'notice', 'handoff', 'relay', 'busy']);
 
 /**
- * The monitoring record of a request-log entry. Only failures that reached the customer
- * (an apology for an error, or every provider failing) count as errors there; provider
- * errors that a fallback absorbed stay in the request log's `error_type` column.
+ * Build the monitoring record of a request-log entry. Only failures that reached the customer
+ * count as errors there: an apology for an error, or every provider failing. Provider errors
+ * that a fallback absorbed stay in the request log's `error_type` column.
  */
 export function toRecord(entry: RequestLogEntry): RequestRecord {
   const customerFailed = entry.outcome === 'error' || (entry.errorType !== null && entry.errorType !== undefined && entry.fallbackLevel === 3 && entry.provider === null);
