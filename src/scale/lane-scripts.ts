@@ -2,10 +2,11 @@
  * Lua scripts that keep the conversation lanes of RedisConversationQueue consistent. Each
  * runs atomically on the Redis server, so a push, a finish and a handover never interleave.
  *
- * Keys of one lane: `lane` (LIST of JSON entries `{ id, job }`, oldest first), `owner` (id
- * of the BullMQ job that drives the lane; set exactly while the lane has entries), `runner`
- * (token of the latest attempt of that job, for fencing). `pending` counts entries of all
- * lanes and bounds the queue.
+ * Keys of one lane:
+ * - `lane`: LIST of JSON entries `{ id, job }`, oldest first.
+ * - `owner`: id of the BullMQ job that drives the lane, set exactly while the lane has entries.
+ * - `runner`: token of the latest attempt of that job, for fencing.
+ * `pending` counts the entries of all lanes and bounds the queue.
  */
 
 /**

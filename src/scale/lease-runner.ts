@@ -15,9 +15,9 @@ export interface LeaseRunnerOptions {
 }
 
 /**
- * Keeps one piece of single-owner work running somewhere in the cluster: every process runs
- * a LeaseRunner for it, the one that holds the lease runs the work, and the others keep
- * trying so that one of them takes over within about one TTL after the holder dies.
+ * Keeps one piece of single-owner work running somewhere in the cluster. Every process runs
+ * a LeaseRunner for it, and the one with the lease runs the work. The others keep trying,
+ * so one of them takes over within about one TTL after the holder dies.
  */
 export class LeaseRunner {
   private lease: Lease | undefined;

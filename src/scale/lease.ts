@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../log.js';
 /**
  * Redis leases for work that exactly one process may do at a time, such as Telegram long
  * polling or a WhatsApp Web session. A lease is a key set with NX and a TTL to a random
- * token; the holder renews it every ttl/3 and deletes it only while it still contains its
+ * token. The holder renews it every ttl/3 and deletes it only while it still contains its
  * own token. Each acquisition also increments a fencing counter, so a resource that records
  * the highest fence it saw can reject a late write from a holder that lost the lease.
  *
@@ -148,7 +148,7 @@ export class LeaseManager {
     return `${this.prefix}:lease:${name}`;
   }
 
-  /** Take the lease `name` if nobody holds it. Returns undefined when another process holds it. */
+  /** Take the lease `name` when it is free. Returns undefined when another process has it. */
   async acquire(name: string, options: AcquireOptions = {}): Promise<Lease | undefined> {
     const token = randomBytes(16).toString('hex');
     const key = this.keyOf(name);

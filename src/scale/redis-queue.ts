@@ -11,7 +11,7 @@ import { ENTER, FINISH, PUSH, REPLACE_OWNER } from './lane-scripts.js';
  * exactly one BullMQ job, its owner, recorded in the lane's `owner` key. A worker that runs
  * the owner job processes the lane's head entry, removes it, and when entries remain hands
  * ownership to a new BullMQ job appended to the shared queue. So at most one entry of a
- * conversation runs at a time (order holds across workers and processes), any number of
+ * conversation runs at a time (order is kept across workers and processes), any number of
  * conversations run in parallel, and a busy conversation goes to the back of the queue
  * after each entry instead of starving the others.
  *

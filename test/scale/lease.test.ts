@@ -4,7 +4,7 @@ import { LeaseManager } from '../../src/scale/lease.js';
 import { LeaseRunner } from '../../src/scale/lease-runner.js';
 import { REDIS_URL, redisAvailable, uniqueName } from './services.js';
 
-/** Poll `condition` every 20 ms until it holds or `timeoutMs` passes. */
+/** Poll `condition` every 20 ms until it is true or `timeoutMs` passes. */
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -27,7 +27,7 @@ export const redisAvailable = await reachable(6379);
 if (!pgAvailable) console.warn('PostgreSQL is not reachable on 127.0.0.1:5432: skipping PostgreSQL tests (.ci/run starts it)');
 if (!redisAvailable) console.warn('Redis is not reachable on 127.0.0.1:6379: skipping Redis tests (.ci/run starts it)');
 
-/** A name unique to this test run, usable as a PostgreSQL schema or a Redis key prefix. */
+/** Build a name unique to this test run, usable as a PostgreSQL schema or a Redis key prefix. */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
 }

@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { InboundMessage } from '../../bus/types.js';
-import { conversationIdFor, customerIdFor } from '../sqlite-store.js';
 import type {
   AcceptedInbound,
   ConversationRow,
@@ -16,6 +15,7 @@ import type {
   Store,
 } from '../types.js';
 import { openPg, type PgDb, type PgOpenOptions } from './connect.js';
+import { acceptInbound, completeInbound } from './inbound.js';
 import { toInbound, toOutbound } from './rows.js';
 import { accounts, conversations, customers, messages, orders, requestLog } from './schema.js';
 
@@ -27,10 +27,16 @@ import { accounts, conversations, customers, messages, orders, requestLog } from
  *
  * Fencing: each claim increments the message's `attempts`. When this instance claimed a
  * message and another worker claimed it again since, `completeInbound` of the older claim
- * stores nothing, so a slow worker whose job was redelivered cannot overwrite the newer run.
+ * stores nothing and throws StaleClaimError, so a slow worker whose job was redelivered
+ * cannot complete the message in place of the newer run. A completion of a message that is
+ * already done returns the stored replies, as in every Store.
  */
 export class PgStore implements Store {
-  /** Claim counter (`attempts`) that this instance saw when it last claimed each message. */
+  /**
+   * Claim counter (`attempts`) that this instance saw when it last claimed each message.
+   * NOTE: an entry is removed by the message's completion in this process; a claim that is
+   * never completed here (its worker stopped mid-message) leaves one small entry behind.
+   */
   private readonly claims = new Map<number, number>();
 
   private constructor(
@@ -45,93 +51,12 @@ export class PgStore implements Store {
   }
 
   async acceptInbound(message: InboundMessage, now: number): Promise<AcceptedInbound> {
-    const conversationId = conversationIdFor(message.channel, message.chatId);
-    const customerId = customerIdFor(message.channel, message.sender.id);
-    const locale = message.sender.locale ?? 'en';
-
-    return this.db.transaction(async (tx) => {
-      // The insert comes first: on a concurrent duplicate it waits for the other
-      // transaction and then inserts nothing, so exactly one caller sees `duplicate: false`.
-      const [inserted] = await tx
-        .insert(messages)
-        .values({
-          conversationId,
-          direction: 'in',
-          channel: message.channel,
-          platformMessageId: message.platformMessageId,
-          author: `customer:${message.sender.id}`,
-          kind: 'message',
-          text: message.text,
-          extra: message.attachments.length > 0 ? JSON.stringify(message.attachments) : null,
-          state: 'received',
-          createdAt: message.receivedAt.getTime(),
-          updatedAt: now,
-        })
-        .onConflictDoNothing({
-          target: [messages.channel, messages.platformMessageId],
-          where: sql`platform_message_id IS NOT NULL`,
-        })
-        .returning({ id: messages.id });
-
-      if (!inserted) {
-        const [existing] = await tx
-          .select({ id: messages.id, state: messages.state, conversationId: messages.conversationId })
-          .from(messages)
-          .where(and(eq(messages.channel, message.channel), eq(messages.platformMessageId, message.platformMessageId)));
-        if (!existing) throw new Error(`inbound message ${message.channel}/${message.platformMessageId} conflicted but was not found`);
-        return {
-          messageId: existing.id,
-          conversationId: existing.conversationId,
-          customerId,
-          duplicate: true,
-          state: existing.state as AcceptedInbound['state'],
-        };
-      }
-
-      await tx
-        .insert(customers)
-        .values({
-          id: customerId,
-          channel: message.channel,
-          platformUserId: message.sender.id,
-          displayName: message.sender.displayName ?? null,
-          locale,
-          firstSeenAt: now,
-          lastSeenAt: now,
-        })
-        .onConflictDoUpdate({
-          target: customers.id,
-          set: {
-            lastSeenAt: now,
-            ...(message.sender.displayName ? { displayName: message.sender.displayName } : {}),
-            ...(message.sender.locale ? { locale } : {}),
-          },
-        });
-
-      await tx
-        .insert(conversations)
-        .values({
-          id: conversationId,
-          channel: message.channel,
-          chatId: message.chatId,
-          customerId,
-          locale,
-          lastInboundAt: now,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .onConflictDoUpdate({
-          target: conversations.id,
-          set: { lastInboundAt: now, updatedAt: now, ...(message.sender.locale ? { locale } : {}) },
-        });
-
-      return { messageId: inserted.id, conversationId, customerId, duplicate: false, state: 'received' as const };
-    });
+    return acceptInbound(this.db, message, now);
   }
 
   async claimInbound(messageId: number, now: number): Promise<InboundRow | undefined> {
     // One statement, so two workers racing for the same message both succeed in turn and
-    // each learns its own claim number; neither can claim a message that is already done.
+    // each gets its own claim number. Neither can claim a message that is already done.
     const [row] = await this.db
       .update(messages)
       .set({ state: 'processing', attempts: sql`${messages.attempts} + 1`, updatedAt: now })
@@ -165,51 +90,7 @@ export class PgStore implements Store {
   ): Promise<OutboundRow[]> {
     const claimed = this.claims.get(messageId);
     this.claims.delete(messageId);
-
-    return this.db.transaction(async (tx) => {
-      // FOR UPDATE serializes completions of one message across processes.
-      const [inbound] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update');
-      if (!inbound) throw new Error(`inbound message ${messageId} not found`);
-      const staleClaim = claimed !== undefined && inbound.attempts !== claimed;
-      // A second completion would send a second reply, and a stale claim's result was
-      // superseded by a newer claim: in both cases keep what is stored.
-      if (inbound.state === 'done' || staleClaim) {
-        const existing = await tx.select().from(messages).where(eq(messages.replyToId, messageId)).orderBy(asc(messages.id));
-        return existing.map(toOutbound);
-      }
-
-      await tx.update(messages).set({ state: 'done', outcome, updatedAt: now }).where(eq(messages.id, messageId));
-
-      const rows =
-        replies.length === 0
-          ? []
-          : await tx
-              .insert(messages)
-              .values(
-                replies.map((draft) => ({
-                  conversationId: inbound.conversationId,
-                  direction: 'out' as const,
-                  channel: inbound.channel,
-                  author: draft.author ?? 'bot',
-                  kind: draft.kind,
-                  text: draft.text,
-                  extra: draft.buttons && draft.buttons.length > 0 ? JSON.stringify(draft.buttons) : null,
-                  state: 'pending' as const,
-                  replyToId: messageId,
-                  createdAt: now,
-                  updatedAt: now,
-                })),
-              )
-              .returning();
-
-      if (log) {
-        await tx.insert(requestLog).values({
-          ...log,
-          validatorReasons: log.validatorReasons ? JSON.stringify(log.validatorReasons) : null,
-        });
-      }
-      return rows.sort((a, b) => a.id - b.id).map(toOutbound);
-    });
+    return completeInbound(this.db, { messageId, claimed, outcome, replies, log, now });
   }
 
   async enqueueOutbound(conversationId: string, draft: OutboundDraft, now: number): Promise<OutboundRow> {
