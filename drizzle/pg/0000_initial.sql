@@ -15,6 +15,7 @@ CREATE TABLE "conversations" (
 	"locale" text DEFAULT 'en' NOT NULL,
 	"summary" text,
 	"summary_covers_to" integer,
+	"personal" boolean DEFAULT false NOT NULL,
 	"unreachable" boolean DEFAULT false NOT NULL,
 	"last_inbound_at" bigint,
 	"created_at" bigint NOT NULL,

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, inArray, lte, ne, or, sql } from 'drizzle-orm'
 import type pg from 'pg';
 import type { InboundMessage } from '../../bus/types.js';
 import type {
+  AccountRow,
   AcceptedInbound,
   ConversationRow,
   ConversationState,
@@ -12,6 +13,7 @@ import type {
   OutboundDraft,
   OutboundRow,
   RequestLogEntry,
+  RequestSummary,
   Store,
 } from '../types.js';
 import { openPg, type PgDb, type PgOpenOptions } from './connect.js';
@@ -202,6 +204,43 @@ export class PgStore implements Store {
   async getCustomer(id: string): Promise<CustomerRow | undefined> {
     const [row] = await this.db.select().from(customers).where(eq(customers.id, id));
     return row;
+  }
+
+  async markPersonal(id: string, now: number): Promise<void> {
+    await this.db.update(conversations).set({ personal: true, updatedAt: now }).where(eq(conversations.id, id));
+  }
+
+  async seedBusinessData(accountRows: AccountRow[], orderRows: OrderRow[], now: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      // The lock makes concurrent start-ups of several processes seed once.
+      await tx.execute(sql`LOCK TABLE ${accounts} IN EXCLUSIVE MODE`);
+      const existing = await tx.select({ id: accounts.customerId }).from(accounts).limit(1);
+      if (existing.length > 0) return false;
+      if (accountRows.length > 0) await tx.insert(accounts).values(accountRows.map((account) => ({ ...account, updatedAt: now })));
+      if (orderRows.length > 0) await tx.insert(orders).values(orderRows.map((order) => ({ ...order, items: JSON.stringify(order.items) })));
+      return true;
+    });
+  }
+
+  async summarizeRequests(sinceMs: number): Promise<RequestSummary> {
+    const since = gte(requestLog.finishedAt, sinceMs);
+    const [totals] = await this.db
+      .select({
+        messages: sql<number>`count(*)::int`,
+        conversations: sql<number>`count(distinct ${requestLog.conversationId})::int`,
+        handoffs: sql<number>`count(*) filter (where ${requestLog.outcome} = 'handoff')::int`,
+        costUsd: sql<number>`coalesce(sum(${requestLog.costUsd}), 0)::float8`,
+      })
+      .from(requestLog)
+      .where(since);
+    const levels = await this.db
+      .select({ level: requestLog.fallbackLevel, count: sql<number>`count(*)::int` })
+      .from(requestLog)
+      .where(since)
+      .groupBy(requestLog.fallbackLevel);
+    const byFallbackLevel: Record<number, number> = {};
+    for (const row of levels) if (row.level !== null) byFallbackLevel[row.level] = row.count;
+    return { ...totals!, byFallbackLevel };
   }
 
   async getAccount(customerId: string) {

@@ -35,6 +35,8 @@ export const conversations = pgTable(
     /** Highest message id that the summary covers. */
     summaryCoversTo: integer('summary_covers_to'),
     /** Set when the platform reported that the customer blocked the bot; sending stops. */
+    /** Set once a tool read this customer's data; such conversations never use the response cache. */
+    personal: boolean('personal').notNull().default(false),
     unreachable: boolean('unreachable').notNull().default(false),
     lastInboundAt: epochMs('last_inbound_at'),
     createdAt: epochMs('created_at').notNull(),
