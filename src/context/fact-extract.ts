@@ -74,7 +74,8 @@ const FILLER_WORDS = new Set(
     'by with and or but so please pls yes yeah yep no nope ok okay sure just maybe probably let lets let\'s make it\'s ' +
     'that\'s i\'d i\'m i\'ll want would like need prefer go with use one be is are was do does can could will ' +
     'thanks thank great good fine sounds perfect cool right correct actually um uh hmm then also too instead account ' +
-    'not quite yet now all that\'s nothing else more check there here ' +
+    'not quite yet now all that\'s nothing else more check there here send transfer book get buy reserve pay ' +
+    'leave go find search show tell give ' +
     'um o a os as meu minha um uma de do da no na em para por sim não nao el la los las mi mis un una del en por sí si'
   ).split(' '),
 );
@@ -170,6 +171,8 @@ function numberFact(text: string, raw: string, index: number): FactItem | undefi
  * skipped, because grammar, not the word, capitalizes it; so is the pronoun "I".
  */
 function properName(text: string, run: string, index: number): string | undefined {
+  // "<ADDRESS>" is a placeholder tag, not a name.
+  if (text[index - 1] === '<') return undefined;
   const words = run.replace(/['’]+$/u, '').split(' ');
   const opensSentence = SENTENCE_START.test(text.slice(0, index));
   const pronoun = /^i(?:['’](?:m|d|ll|ve))?$/iu;
@@ -177,6 +180,8 @@ function properName(text: string, run: string, index: number): string | undefine
   // "Can I", "Basketball and I'm": a trailing pronoun and the joins before it are no part of a name.
   while (words.length > 0 && (pronoun.test(words.at(-1) as string) || JOIN_WORD.test(words.at(-1) as string))) words.pop();
   if (words.length === 0) return undefined;
+  // "Booking 3": a sentence opener followed only by numbers.
+  if (opensSentence && words.slice(1).every((word) => /^\d/u.test(word))) return undefined;
   if (words.length === 1 && (opensSentence || words[0] === 'I' || /^\d/u.test(words[0] as string))) return undefined;
   return words.join(' ');
 }

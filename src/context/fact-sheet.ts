@@ -1,9 +1,11 @@
 /**
  * The fact sheet: the compact part of a rolling summary. It is one line of items,
- * oldest first, `- facts: account_type=savings; Cloverdale; transfer_amount=1490`:
+ * oldest first, `Earlier facts: account_type=savings; Cloverdale; $1,490; March 8th`:
  * - a slot item `key=value` stores one value per key, and a newer value for the same key
  *   replaces the older one (newest wins);
  * - a plain item is a value without a known key, such as a place name the customer wrote.
+ * A slot whose value shows its own kind (a date, an amount, a capitalized name) is written
+ * without its key to save tokens, so after a round trip through text it is a plain item.
  * A value is stored once: restating it moves its item to the end, so the oldest items are
  * the least recently mentioned ones and are the first to go when the sheet is cut.
  * Two spellings of one value share an item, and a value a slot gives up stays as a plain item.
@@ -12,8 +14,8 @@
 
 import { extractValues, valuesMatch } from '../text/values.js';
 
-/** Start of the fact line in a summary. */
-export const FACTS_PREFIX = '- facts: ';
+/** Start of the fact line in a summary; it labels the line, so a summary of only facts needs no heading. */
+export const FACTS_PREFIX = 'Earlier facts: ';
 const ITEM_SEPARATOR = '; ';
 
 /** One item of the fact sheet; `key` is absent on plain values. */
@@ -75,7 +77,9 @@ export function renderFactSheet(sheet: FactSheet): string {
 }
 
 function renderItem(item: FactItem): string {
-  return item.key === undefined ? item.value : `${item.key}=${item.value}`;
+  // The key costs two or three tokens and adds little to a date, an amount or a name.
+  if (item.key === undefined || selfDescribing(item.value)) return item.value;
+  return `${item.key}=${item.value}`;
 }
 
 /** Removes the characters that would break the line format from a value or key. */
@@ -180,4 +184,16 @@ export function fitFactSheet(sheet: FactSheet, maxTokens: number, countText: (te
     text = renderFactSheet({ notes, facts });
   }
   return text;
+}
+
+/**
+ * True for a value whose kind shows without its key: a date, time, amount, e-mail address,
+ * phone number, URL or id, or a capitalized name. Numbers, lower-case words and
+ * True/False keep their key, because "2" or "savings" alone says nothing.
+ */
+function selfDescribing(value: string): boolean {
+  const found = extractValues(value);
+  const first = found[0];
+  if (found.length === 1 && first !== undefined && first.kind !== 'number' && first.raw.length >= value.length - 2) return true;
+  return /^\p{Lu}[\p{L}'’&.-]+(?: \S+)*$/u.test(value) && !/^(?:true|false|none|null)$/iu.test(value);
 }

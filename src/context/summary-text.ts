@@ -1,14 +1,19 @@
-import { addFact, fitFactSheet, parseFactSheet, renderFactSheet, type FactSheet } from './fact-sheet.js';
+import { addFact, FACTS_PREFIX, fitFactSheet, parseFactSheet, renderFactSheet, type FactSheet } from './fact-sheet.js';
 import { extractKeyFacts, hasKeyFacts } from './facts.js';
 import { truncateToTokens } from './truncate.js';
 
 /** Heading of the summary section in the system prompt. */
 export const DEFAULT_SUMMARY_HEADING = 'Earlier in this conversation:';
 
-/** Appends the summary section to the system prompt; returns the prompt alone without a summary. */
+/**
+ * Appends the summary section to the system prompt; returns the prompt alone without a
+ * summary. A summary that is only the fact line carries its own label and gets no heading.
+ */
 export function composeSystem(system: string, summary: string | undefined, heading = DEFAULT_SUMMARY_HEADING): string {
   if (summary === undefined || summary.trim() === '') return system;
-  const section = `${heading}\n${summary.trim()}`;
+  const body = summary.trim();
+  const factsOnly = body.startsWith(FACTS_PREFIX.trim()) && !body.includes('\n');
+  const section = factsOnly ? body : `${heading}\n${body}`;
   return system.trim() === '' ? section : `${system}\n\n${section}`;
 }
 
