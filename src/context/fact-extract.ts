@@ -149,7 +149,17 @@ export function textFacts(text: string): FactItem[] {
     const name = properName(text, match[0], match.index);
     if (name) found.push({ index: match.index, item: { value: name } });
   }
-  return found.sort((a, b) => a.index - b.index).map((entry) => entry.item);
+  const seen = new Set<string>();
+  return found
+    .sort((a, b) => a.index - b.index)
+    .map((entry) => entry.item)
+    .filter((item) => {
+      // A date is also a run of capitalized words ("March 8th"); keep it once.
+      const key = item.value.toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
 }
 
 /**

@@ -125,10 +125,11 @@ export function addFact(sheet: FactSheet, item: FactItem): void {
   let stored = value;
   const slot = sheet.facts.find((fact) => fact.key === key);
   if (slot && valueKey(slot.value) !== wanted) {
-    if (sameValue(slot.value, value)) {
+    const same = sameValue(slot.value, value);
+    if (same === 'spelling') {
       // Keep both spellings: a tool may take "2019-03-08" where the text said "March 8th".
       stored = [value, ...spellings(slot.value).filter((form) => valueKey(form) !== wanted)].slice(0, 2).join(SPELLING_SEPARATOR);
-    } else {
+    } else if (same === 'different') {
       // Newest wins the slot; the replaced value stays as an older plain item until the cap drops it.
       delete slot.key;
     }
@@ -149,16 +150,18 @@ function spellings(value: string): string[] {
 }
 
 /**
- * True when two spellings state one value by `valuesMatch` ("March 8th" and "2019-03-08",
- * "7 pm" and "19:00"), or the same number ("$1,490" and "1490").
+ * Compares a slot's stored value with a new one: `spelling` when both state one value in
+ * different forms by `valuesMatch` ("March 8th" and "2019-03-08", "7 pm" and "19:00"),
+ * `number` when both are the same number ("4.4" and "4.40", "$1,490" and "1490"), which
+ * needs only the newest form, and `different` otherwise.
  */
-function sameValue(older: string, newer: string): boolean {
+function sameValue(older: string, newer: string): 'spelling' | 'number' | 'different' {
   const [left] = extractValues(spellings(older)[0] as string);
   const [right] = extractValues(newer);
-  if (!left || !right) return false;
-  if (valuesMatch(left, right)) return true;
+  if (!left || !right) return 'different';
   const numeric = (kind: string) => kind === 'money' || kind === 'number';
-  return numeric(left.kind) && numeric(right.kind) && Number(left.normalized) === Number(right.normalized);
+  if (numeric(left.kind) && numeric(right.kind)) return Number(left.normalized) === Number(right.normalized) ? 'number' : 'different';
+  return valuesMatch(left, right) ? 'spelling' : 'different';
 }
 
 /**
