@@ -7,9 +7,8 @@ import type { HistoryMessage } from './types.js';
  * Finds the facts of one message for the fact sheet, oldest first. Tool call arguments and
  * JSON tool results give slots named by their keys. Free text gives the values of
  * `extractValues` (amounts, ids, dates, times, e-mail addresses, numbers with their noun),
- * relative days, proper names (runs of capitalized words), "<word> account" types, and,
- * for a customer's short reply to the assistant's question, the reply itself as the answer
- * to that question.
+ * relative days, proper names (runs of capitalized words) and "<word> account" types.
+ * A customer's short reply to an assistant question becomes the value of that question.
  */
 export function extractMessageFacts(message: HistoryMessage, previous: HistoryMessage | undefined): FactItem[] {
   if (message.role === 'tool') return toolResultFacts(message);
@@ -83,8 +82,8 @@ const MAX_REPLY_WORDS = 6;
 const MAX_ANSWER_WORDS = 3;
 
 /**
- * A customer's reply of at most three content words to an assistant question is the value
- * the question asked for ("Which account?" "My savings." gives `account=savings`).
+ * Returns a customer's reply of at most three content words to an assistant question as the
+ * value of that question ("Which account?" then "My savings." gives `account=savings`).
  */
 function shortAnswer(text: string, previous: HistoryMessage | undefined): FactItem | undefined {
   if (previous?.role !== 'assistant' || !asksForValue(previous.content) || isQuestion(text)) return undefined;
@@ -164,7 +163,7 @@ export function textFacts(text: string): FactItem[] {
 
 /**
  * A number with its noun: "3 business days" keeps "3 business", "a table for 2" keeps
- * "table for 2", "the 13th" keeps "13th". A number without a noun says nothing and is skipped.
+ * "table for 2", "the 13th" keeps "13th". A number without a noun carries no meaning and is skipped.
  */
 function numberFact(text: string, raw: string, index: number): FactItem | undefined {
   const rest = text.slice(index + raw.length);

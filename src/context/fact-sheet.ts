@@ -99,36 +99,36 @@ function containsWords(outer: string, inner: string): boolean {
 
 /**
  * Adds an item as the newest one. A slot replaces the item with the same key and any item
- * with the same value; a plain value that an item already states (alone or inside a longer
- * value) only moves that item to the end.
+ * with the same value. A plain value that an item already states, alone or inside a longer
+ * value, only moves that item to the end.
  */
 export function addFact(sheet: FactSheet, item: FactItem): void {
   const value = clean(item.value);
   if (value === '') return;
   const key = item.key === undefined ? undefined : clean(item.key).replace(/[\s=]+/gu, '_');
-  const wanted = valueKey(value);
+  const target = valueKey(value);
 
   if (key === undefined) {
     const core = item.core === undefined ? undefined : valueKey(item.core);
     const holder = sheet.facts.findIndex(
-      (fact) => containsWords(valueKey(fact.value), wanted) || (core !== undefined && spellings(fact.value).some((form) => valueKey(form) === core)),
+      (fact) => containsWords(valueKey(fact.value), target) || (core !== undefined && spellings(fact.value).some((form) => valueKey(form) === core)),
     );
     if (holder >= 0) {
       sheet.facts.push(...sheet.facts.splice(holder, 1));
       return;
     }
     // A longer plain value makes shorter plain values inside it redundant.
-    sheet.facts = sheet.facts.filter((fact) => fact.key !== undefined || !containsWords(wanted, valueKey(fact.value)));
+    sheet.facts = sheet.facts.filter((fact) => fact.key !== undefined || !containsWords(target, valueKey(fact.value)));
     sheet.facts.push({ value });
     return;
   }
   let stored = value;
   const slot = sheet.facts.find((fact) => fact.key === key);
-  if (slot && valueKey(slot.value) !== wanted) {
+  if (slot && valueKey(slot.value) !== target) {
     const same = sameValue(slot.value, value);
     if (same === 'spelling') {
-      // Keep both spellings: a tool may take "2019-03-08" where the text said "March 8th".
-      stored = [value, ...spellings(slot.value).filter((form) => valueKey(form) !== wanted)].slice(0, 2).join(SPELLING_SEPARATOR);
+      // Keep both spellings, because a tool may take "2019-03-08" where the message wrote "March 8th".
+      stored = [value, ...spellings(slot.value).filter((form) => valueKey(form) !== target)].slice(0, 2).join(SPELLING_SEPARATOR);
     } else if (same === 'different') {
       // Newest wins the slot; the replaced value stays as an older plain item until the cap drops it.
       delete slot.key;
@@ -138,7 +138,7 @@ export function addFact(sheet: FactSheet, item: FactItem): void {
   sheet.facts = sheet.facts.filter(
     (fact) =>
       fact.key !== key &&
-      valueKey(fact.value) !== wanted &&
+      valueKey(fact.value) !== target &&
       valueKey(fact.value) !== storedKey &&
       !(fact.key === undefined && containsWords(storedKey, valueKey(fact.value))),
   );
@@ -150,10 +150,9 @@ function spellings(value: string): string[] {
 }
 
 /**
- * Compares a slot's stored value with a new one: `spelling` when both state one value in
- * different forms by `valuesMatch` ("March 8th" and "2019-03-08", "7 pm" and "19:00"),
- * `number` when both are the same number ("4.4" and "4.40", "$1,490" and "1490"), which
- * needs only the newest form, and `different` otherwise.
+ * Compares a slot's stored value with a new one. The result is `spelling` when both state one
+ * value in different forms by `valuesMatch` ("March 8th" and "2019-03-08", "7 pm" and "19:00").
+ * It is `number` for the same number ("4.4" and "4.40"), which needs only the newest form.
  */
 function sameValue(older: string, newer: string): 'spelling' | 'number' | 'different' {
   const [left] = extractValues(spellings(older)[0] as string);
@@ -192,7 +191,7 @@ export function fitFactSheet(sheet: FactSheet, maxTokens: number, countText: (te
 /**
  * True for a value whose kind shows without its key: a date, time, amount, e-mail address,
  * phone number, URL or id, or a capitalized name. Numbers, lower-case words and
- * True/False keep their key, because "2" or "savings" alone says nothing.
+ * True/False keep their key, because "2" or "savings" alone carries no meaning.
  */
 function selfDescribing(value: string): boolean {
   const found = extractValues(value);

@@ -165,8 +165,8 @@ export function createContextManager(options: ContextManagerOptions = {}): Conte
   };
 
   /**
-   * Once the history has outgrown the budget (something was dropped, or a summary exists),
-   * folds every message older than the pinned ones; false when nothing new was folded.
+   * Folds every message older than the pinned ones once the history has outgrown the budget,
+   * that is when something was dropped or a summary exists. Returns false when nothing new was folded.
    */
   const foldBeforeWindow = async (
     history: readonly HistoryMessage[],
@@ -261,7 +261,7 @@ function sortHistory(history: readonly HistoryMessage[]): HistoryMessage[] {
   return [...history].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
 }
 
-/** The latest `pinnedMessages` messages, which every prompt sends. */
+/** Returns the latest `pinnedMessages` messages, which every prompt sends. */
 function pinnedWindow(history: readonly HistoryMessage[], pinnedMessages: number): HistoryMessage[] {
   return sortHistory(history).slice(-pinnedMessages);
 }
