@@ -6,7 +6,7 @@ import { DEFAULT_SUMMARY_HEADING } from './summary-text.js';
 import { buildContext, DEFAULT_PINNED_MESSAGES, type BuiltContext } from './trim.js';
 import { createTokenCounter, type TokenCounter } from './tokens.js';
 import type { ContextProvider, HistoryMessage } from './types.js';
-import { toChatTurn } from './units.js';
+import { groupUnits, toChatTurn } from './units.js';
 
 export interface ContextManagerOptions {
   /** Latest messages always sent (CONTEXT_PINNED_MESSAGES); 4 by default. */
@@ -176,7 +176,11 @@ export function createContextManager(options: ContextManagerOptions = {}): Conte
     budgetTokens: number,
     llm: SummaryLlm | undefined,
   ): Promise<boolean> => {
-    if (resendSummarized || (built.droppedIds.length === 0 && memory.summaryCoversUpTo === undefined)) return false;
+    if (resendSummarized) return false;
+    // Structurally broken messages are always dropped; they do not mean the budget was short.
+    const invalid = new Set(groupUnits(sortHistory(history)).invalidIds);
+    const trimmed = built.droppedIds.some((id) => !invalid.has(id));
+    if (!trimmed && memory.summaryCoversUpTo === undefined) return false;
     const older = sortHistory(history).slice(0, -pinnedMessages);
     const cover = Math.max(...older.map((message) => message.id));
     if (older.length === 0 || cover <= (memory.summaryCoversUpTo ?? Number.NEGATIVE_INFINITY)) return false;

@@ -195,6 +195,21 @@ describe('summarized messages', () => {
     expect(prepared.tokens).toBeLessThanOrEqual(300);
   });
 
+  it('ignore a broken tool message', async () => {
+    const history = makeHistory([
+      { role: 'user', content: 'Where is order #48213?' },
+      { role: 'tool', toolCallId: 'lost', name: 'lookup_order', content: '{}' },
+      { role: 'assistant', content: 'It ships today.' },
+      { role: 'user', content: 'Thanks.' },
+      { role: 'assistant', content: 'Anything else?' },
+      { role: 'user', content: 'No.' },
+    ]);
+    const prepared = await createContextManager({ maxTokens: 300 }).prepare({ id: 'w4' }, history, target);
+    expect(prepared.droppedIds).toEqual([2]);
+    expect(prepared.summaryUsed).toBe(false);
+    expect(prepared.messages).toHaveLength(5);
+  });
+
   it('fit a short history without a summary', async () => {
     const prepared = await createContextManager({ maxTokens: 300 }).prepare({ id: 'w3' }, longConversation(6), target);
     expect(prepared.messages).toHaveLength(6);
