@@ -139,7 +139,8 @@ export function createContextManager(options: ContextManagerOptions = {}): Conte
     budgetTokens: number,
     llm: SummaryLlm | undefined,
   ): Promise<boolean> => {
-    const fresh = built.droppedIds.filter((id) => id > (memory.summaryCoversUpTo ?? -Infinity));
+    const invalid = new Set(groupUnits(sortHistory(history)).invalidIds);
+    const fresh = built.droppedIds.filter((id) => id > (memory.summaryCoversUpTo ?? -Infinity) && !invalid.has(id));
     if (fresh.length === 0) return false;
     // The summary covers a prefix of the history, so fold every message up to the newest
     // dropped one. Kept messages inside that prefix are then the first to go on later turns.
