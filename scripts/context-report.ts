@@ -2,8 +2,13 @@
  * Measures the context module on recorded conversations: prompt size against the full
  * history, and whether values that a later turn refers to are still in the prompt.
  *
- * Usage: npm run report:context -- [FILE.jsonl] [--budget 1000] [--model gpt-4o-mini]
+ * Usage: npm run report:context -- [FILE.jsonl] [--budget 250[,200,...]] [--model gpt-4o-mini]
  *        [--provider openai|anthropic] [--pinned 4] [--out report.json]
+ *
+ * `--budget` takes one budget or a comma-separated list; with a list the report ends with
+ * one table row per budget. Each budget also reports how many conversations it trimmed at
+ * all, because a budget above the longest history (756 tokens in the SGD sample) trims
+ * nothing and measures nothing.
  *
  * For every customer turn the prompt is built from the history up to that turn, with the
  * budget as operator cap and extractive summaries carried from turn to turn as the store
@@ -18,7 +23,7 @@
  * turn after t mentions it again. It is present when it occurs in the prompt's system
  * text (summary included) or in its messages.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -45,18 +50,22 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    budget: { type: 'string', default: '1000' },
+    budget: { type: 'string', default: '250' },
     model: { type: 'string', default: 'gpt-4o-mini' },
     provider: { type: 'string', default: 'openai' },
     pinned: { type: 'string', default: '4' },
     out: { type: 'string' },
   },
 });
-const file = positionals[0] ?? path.join(repoRoot, '..', 'shared', 'data', 'conversations.jsonl');
-const budget = Number(flags.budget);
+// The shared data folder sits next to the main checkout, or two levels up from a worktree.
+const defaultFiles = [path.join(repoRoot, '..', 'shared', 'data', 'conversations.jsonl'), path.join(repoRoot, '..', '..', 'shared', 'data', 'conversations.jsonl')];
+const file = positionals[0] ?? defaultFiles.find((candidate) => existsSync(candidate)) ?? (defaultFiles[0] as string);
+const budgets = (flags.budget as string).split(',').map((part) => Number(part.trim()));
 const pinned = Number(flags.pinned);
 const provider = flags.provider as ContextProvider;
-if (!Number.isInteger(budget) || budget <= 0) throw new Error(`Invalid --budget ${flags.budget}: expected a positive integer.`);
+if (budgets.some((budget) => !Number.isInteger(budget) || budget <= 0)) {
+  throw new Error(`Invalid --budget ${flags.budget}: expected a positive integer or a comma-separated list of them.`);
+}
 if (!Number.isInteger(pinned) || pinned <= 0) throw new Error(`Invalid --pinned ${flags.pinned}: expected a positive integer.`);
 if (!['openai', 'anthropic', 'rules'].includes(provider)) throw new Error(`Invalid --provider ${flags.provider}: expected openai, anthropic or rules.`);
 
@@ -132,6 +141,11 @@ interface Totals {
   longRatioSum: number;
   trimmedPrompts: number;
   summaryPrompts: number;
+  /** Conversations with at least one trimmed prompt, all and long ones. */
+  trimmedConversations: number;
+  trimmedLongConversations: number;
+  longConversations: number;
+  maxFullTokens: number;
   overBudget: number;
   neededValues: number;
   presentValues: number;
@@ -139,16 +153,22 @@ interface Totals {
 }
 
 async function main(): Promise<void> {
-  const started = performance.now();
   const records = readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as SgdRecord);
-  const manager = createContextManager({ maxTokens: budget, pinnedMessages: pinned });
-  const counter = createTokenCounter(flags.model as string, provider);
-  const totals: Totals = {
-    conversations: records.length, prompts: 0, longPrompts: 0, longPromptTokens: 0, longFullTokens: 0, longRatioSum: 0,
-    trimmedPrompts: 0, summaryPrompts: 0, overBudget: 0, neededValues: 0, presentValues: 0, missing: [],
-  };
-  for (const record of records) await measureConversation(record, manager, counter, totals);
-  report(totals, performance.now() - started);
+  const rows: ReportResult[] = [];
+  for (const budget of budgets) {
+    const started = performance.now();
+    const manager = createContextManager({ maxTokens: budget, pinnedMessages: pinned });
+    const counter = createTokenCounter(flags.model as string, provider);
+    const totals: Totals = {
+      conversations: records.length, prompts: 0, longPrompts: 0, longPromptTokens: 0, longFullTokens: 0, longRatioSum: 0,
+      trimmedPrompts: 0, summaryPrompts: 0, trimmedConversations: 0, trimmedLongConversations: 0, longConversations: 0,
+      maxFullTokens: 0, overBudget: 0, neededValues: 0, presentValues: 0, missing: [],
+    };
+    for (const record of records) await measureConversation(record, manager, counter, totals);
+    rows.push(report(totals, budget, performance.now() - started));
+  }
+  if (rows.length > 1) printTable(rows);
+  if (flags.out) writeFileSync(flags.out, `${JSON.stringify(rows.length === 1 ? rows[0] : rows, null, 2)}\n`);
 }
 
 async function measureConversation(
@@ -161,6 +181,8 @@ async function measureConversation(
   const mentions = mentionsByTurn(record);
   const long = record.turns.length > LONG_CONVERSATION_TURNS;
   const memory: ConversationMemory = { id: record.id };
+  let trimmed = false;
+  if (long) totals.longConversations += 1;
 
   for (let turn = 0; turn < record.turns.length; turn += 1) {
     if (record.turns[turn]?.role !== 'customer') continue;
@@ -173,7 +195,11 @@ async function measureConversation(
     const fullTokens = counter.countRequest(SYSTEM_PROMPT, history.map(toChatTurn));
     totals.prompts += 1;
     if (prepared.tokens > prepared.budgetTokens) totals.overBudget += 1;
-    if (prepared.droppedIds.length > 0) totals.trimmedPrompts += 1;
+    totals.maxFullTokens = Math.max(totals.maxFullTokens, fullTokens);
+    if (prepared.droppedIds.length > 0) {
+      totals.trimmedPrompts += 1;
+      trimmed = true;
+    }
     if (prepared.summaryUsed) totals.summaryPrompts += 1;
     if (long) {
       totals.longPrompts += 1;
@@ -183,6 +209,8 @@ async function measureConversation(
     }
     checkValues(record, turn, mentions, promptText(prepared), totals);
   }
+  if (trimmed) totals.trimmedConversations += 1;
+  if (trimmed && long) totals.trimmedLongConversations += 1;
 }
 
 function promptText(prepared: { system: string; messages: ReturnType<typeof toChatTurn>[] }): string {
@@ -205,11 +233,17 @@ function checkValues(record: SgdRecord, turn: number, mentions: Array<Set<string
   }
 }
 
-function report(totals: Totals, elapsedMs: number): void {
+type ReportResult = ReturnType<typeof report>;
+
+function report(totals: Totals, budget: number, elapsedMs: number) {
   const share = totals.neededValues === 0 ? 1 : totals.presentValues / totals.neededValues;
   const result = {
     file, budget, model: flags.model, provider, pinnedMessages: pinned,
     conversations: totals.conversations,
+    conversationsTrimmed: totals.trimmedConversations,
+    longConversations: totals.longConversations,
+    longConversationsTrimmed: totals.trimmedLongConversations,
+    maxFullHistoryTokens: totals.maxFullTokens,
     customerTurns: totals.prompts,
     promptsTrimmed: totals.trimmedPrompts,
     promptsWithSummary: totals.summaryPrompts,
@@ -225,14 +259,31 @@ function report(totals: Totals, elapsedMs: number): void {
     values: { needed: totals.neededValues, present: totals.presentValues, share: round(share, 4), missingExamples: totals.missing },
     elapsedSeconds: round(elapsedMs / 1_000),
   };
-  console.log(`conversations: ${result.conversations}, customer turns: ${result.customerTurns} (trimmed ${result.promptsTrimmed}, with summary ${result.promptsWithSummary}, over budget ${result.promptsOverBudget})`);
+  console.log(`budget ${budget} tokens (longest full history ${result.maxFullHistoryTokens} tokens)`);
   console.log(
-    `conversations over ${LONG_CONVERSATION_TURNS} turns: average prompt ${result.long.averagePromptTokens} tokens vs full history ${result.long.averageFullHistoryTokens} ` +
+    `  conversations trimmed at least once: ${result.conversationsTrimmed}/${result.conversations} ` +
+      `(over ${LONG_CONVERSATION_TURNS} turns: ${result.longConversationsTrimmed}/${result.longConversations})`,
+  );
+  console.log(`  customer turns: ${result.customerTurns} (trimmed ${result.promptsTrimmed}, with summary ${result.promptsWithSummary}, over budget ${result.promptsOverBudget})`);
+  console.log(
+    `  conversations over ${LONG_CONVERSATION_TURNS} turns: average prompt ${result.long.averagePromptTokens} tokens vs full history ${result.long.averageFullHistoryTokens} ` +
       `(ratio ${pct(result.long.promptToFullRatio)}, target <= 50%; mean per prompt ${pct(result.long.meanPerPromptRatio)})`,
   );
-  console.log(`later-referenced values still in the prompt: ${totals.presentValues}/${totals.neededValues} (${pct(share)}, target >= 99%)`);
-  console.log(`elapsed: ${result.elapsedSeconds} s`);
-  if (flags.out) writeFileSync(flags.out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`  later-referenced values still in the prompt: ${totals.presentValues}/${totals.neededValues} (${pct(share)}, target >= 99%)`);
+  console.log(`  elapsed: ${result.elapsedSeconds} s`);
+  return result;
+}
+
+function printTable(rows: ReportResult[]): void {
+  console.log('');
+  console.log('| budget | conversations trimmed | prompt / full history (>10 turns) | values present | both targets |');
+  console.log('| ---: | ---: | ---: | ---: | :---: |');
+  for (const row of rows) {
+    const met = row.long.promptToFullRatio <= 0.5 && row.values.share >= 0.99;
+    console.log(
+      `| ${row.budget} | ${row.conversationsTrimmed}/${row.conversations} | ${pct(row.long.promptToFullRatio)} | ${pct(row.values.share)} | ${met ? 'yes' : 'no'} |`,
+    );
+  }
 }
 
 function round(value: number, digits = 3): number {

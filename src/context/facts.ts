@@ -1,8 +1,9 @@
 /**
  * Small detector of the values a support conversation must not forget: money amounts,
  * order / account / invoice ids, e-mail addresses, dates and times (en, pt, es).
- * NOTE: a stand-in for the shared value extractor (`extractValues` in src/text/values.ts);
- * callers use only `extractKeyFacts` and `hasKeyFacts`, so the swap touches this file only.
+ * Importance scoring and the reduction of summary notes use it. The fact sheet of the
+ * extractive summary (fact-extract.ts) reads values with `extractValues` from src/text instead.
+ * NOTE: swapping this detector for `extractValues` would change importance scores; not measured.
  */
 
 const MONTHS =

@@ -2,9 +2,11 @@ import { silentLogger, type Logger } from '../log.js';
 import type { ChatTurn } from '../providers/types.js';
 import { computeBudget } from './models.js';
 import { summarize, summarizeExtractive, type SummaryLlm } from './summary.js';
+import { DEFAULT_SUMMARY_HEADING } from './summary-text.js';
 import { buildContext, DEFAULT_PINNED_MESSAGES, type BuiltContext } from './trim.js';
 import { createTokenCounter, type TokenCounter } from './tokens.js';
 import type { ContextProvider, HistoryMessage } from './types.js';
+import { groupUnits, toChatTurn } from './units.js';
 
 export interface ContextManagerOptions {
   /** Latest messages always sent (CONTEXT_PINNED_MESSAGES); 4 by default. */
@@ -13,8 +15,18 @@ export interface ContextManagerOptions {
   maxTokens?: number;
   /** Output tokens kept free (CONTEXT_RESERVED_OUTPUT_TOKENS); per-model default when missing. */
   reservedOutputTokens?: number;
-  /** Cap on summary tokens; 600 by default and never above half the budget. */
+  /**
+   * Cap on summary tokens; 600 by default. Below that the summary may use what the budget
+   * leaves after the system prompt and the pinned messages, and at least a quarter of it.
+   */
   maxSummaryTokens?: number;
+  /**
+   * Also sends messages the summary already covers while the budget has room for them.
+   * False by default: once a conversation outgrows the budget, every message older than
+   * the pinned ones is folded into the summary and sent only there, because the fact sheet
+   * carries their values in a fraction of their tokens.
+   */
+  resendSummarized?: boolean;
   /** Cheap model for summaries (CONTEXT_SUMMARY_MODEL); extractive summaries without it. */
   summaryLlm?: SummaryLlm;
   logger?: Logger;
@@ -89,7 +101,13 @@ export function createContextManager(options: ContextManagerOptions = {}): Conte
     }
     return counter;
   };
-  const summaryCap = (budget: number): number => Math.min(options.maxSummaryTokens ?? 600, Math.floor(budget / 2));
+  const resendSummarized = options.resendSummarized ?? false;
+  const summaryCap = (budget: number, history: readonly HistoryMessage[], target: ContextTarget): number => {
+    const counter = counterFor(target);
+    const pinnedTurns = pinnedWindow(history, pinnedMessages).map(toChatTurn);
+    const left = budget - counter.countRequest(target.system, pinnedTurns) - counter.countSystem(DEFAULT_SUMMARY_HEADING);
+    return Math.min(options.maxSummaryTokens ?? 600, Math.max(Math.floor(budget / 4), left));
+  };
 
   const build = (
     history: readonly HistoryMessage[],
@@ -108,6 +126,7 @@ export function createContextManager(options: ContextManagerOptions = {}): Conte
       budgetTokens,
       pinnedMessages,
       pinnedOnly,
+      dropSummarized: !resendSummarized,
       counter: counterFor(target),
     });
 
@@ -120,16 +139,55 @@ export function createContextManager(options: ContextManagerOptions = {}): Conte
     budgetTokens: number,
     llm: SummaryLlm | undefined,
   ): Promise<boolean> => {
-    const fresh = built.droppedIds.filter((id) => id > (memory.summaryCoversUpTo ?? -Infinity));
+    const invalid = new Set(groupUnits(sortHistory(history)).invalidIds);
+    const fresh = built.droppedIds.filter((id) => id > (memory.summaryCoversUpTo ?? -Infinity) && !invalid.has(id));
     if (fresh.length === 0) return false;
     // The summary covers a prefix of the history, so fold every message up to the newest
     // dropped one. Kept messages inside that prefix are then the first to go on later turns.
     extendCover(memory, Math.max(...fresh));
     const folded = history.filter((message) => message.id <= (memory.summaryCoversUpTo as number) && message.id > memory.previousUpTo);
-    const summaryOptions = { llm, maxTokens: summaryCap(budgetTokens), countText: counterFor(target).countText };
+    await foldInto(memory, folded, history, target, budgetTokens, llm);
+    return true;
+  };
+
+  /** Summarizes `folded` into the memory's summary; the cover is already extended. */
+  const foldInto = async (
+    memory: Memory,
+    folded: readonly HistoryMessage[],
+    history: readonly HistoryMessage[],
+    target: ContextTarget,
+    budgetTokens: number,
+    llm: SummaryLlm | undefined,
+  ): Promise<void> => {
+    const summaryOptions = { llm, maxTokens: summaryCap(budgetTokens, history, target), countText: counterFor(target).countText };
     const result = llm ? await summarize(folded, memory.summary, summaryOptions) : summarizeExtractive(folded, memory.summary, summaryOptions);
     memory.summary = result.text;
     memory.previousUpTo = memory.summaryCoversUpTo as number;
+  };
+
+  /**
+   * Folds every message older than the pinned ones once the history has outgrown the budget,
+   * that is when something was dropped or a summary exists. Returns false when nothing new was folded.
+   */
+  const foldBeforeWindow = async (
+    history: readonly HistoryMessage[],
+    built: BuiltContext,
+    memory: Memory,
+    target: ContextTarget,
+    budgetTokens: number,
+    llm: SummaryLlm | undefined,
+  ): Promise<boolean> => {
+    if (resendSummarized) return false;
+    // Structurally broken messages are always dropped; they do not mean the budget was short.
+    const invalid = new Set(groupUnits(sortHistory(history)).invalidIds);
+    const trimmed = built.droppedIds.some((id) => !invalid.has(id));
+    if (!trimmed && memory.summaryCoversUpTo === undefined) return false;
+    const older = sortHistory(history).slice(0, -pinnedMessages);
+    const cover = Math.max(...older.map((message) => message.id));
+    if (older.length === 0 || cover <= (memory.summaryCoversUpTo ?? Number.NEGATIVE_INFINITY)) return false;
+    extendCover(memory, cover);
+    const folded = history.filter((message) => message.id <= cover && message.id > memory.previousUpTo);
+    await foldInto(memory, folded, history, target, budgetTokens, llm);
     return true;
   };
 
@@ -142,11 +200,12 @@ export function createContextManager(options: ContextManagerOptions = {}): Conte
       });
       const memory = createMemory(conversation.summary, conversation.summaryCoversUpTo);
       let built = build(history, target, budget.budgetTokens, memory);
-      let changed = false;
+      let changed = await foldBeforeWindow(history, built, memory, target, budget.budgetTokens, options.summaryLlm);
+      if (changed) built = build(history, target, budget.budgetTokens, memory);
 
       for (let round = 0; round < MAX_SUMMARY_ROUNDS; round += 1) {
-        // Only the first round may call the LLM; later rounds are cheap extractive top-ups.
-        const llm = round === 0 ? options.summaryLlm : undefined;
+        // Only the first fold of a turn may call the LLM; later rounds are cheap extractive top-ups.
+        const llm = round === 0 && !changed ? options.summaryLlm : undefined;
         if (!(await fold(history, built, memory, target, budget.budgetTokens, llm))) break;
         changed = true;
         built = build(history, target, budget.budgetTokens, memory);
@@ -172,7 +231,8 @@ export function createContextManager(options: ContextManagerOptions = {}): Conte
         sent = lastUser ? [lastUser] : [];
         const others = history.filter((message) => message !== lastUser && message.id > memory.previousUpTo);
         if (others.length > 0) {
-          const result = summarizeExtractive(others, memory.summary, { maxTokens: summaryCap(budgetTokens), countText: counterFor(target).countText });
+          const maxTokens = summaryCap(budgetTokens, sent, target);
+          const result = summarizeExtractive(others, memory.summary, { maxTokens, countText: counterFor(target).countText });
           memory.summary = result.text;
           extendCover(memory, result.coversUpTo as number);
           memory.previousUpTo = memory.summaryCoversUpTo as number;
@@ -200,6 +260,15 @@ interface Memory {
   summary?: string;
   summaryCoversUpTo?: number;
   previousUpTo: number;
+}
+
+function sortHistory(history: readonly HistoryMessage[]): HistoryMessage[] {
+  return [...history].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+}
+
+/** Returns the latest `pinnedMessages` messages, which every prompt sends. */
+function pinnedWindow(history: readonly HistoryMessage[], pinnedMessages: number): HistoryMessage[] {
+  return sortHistory(history).slice(-pinnedMessages);
 }
 
 function createMemory(summary: string | undefined, summaryCoversUpTo: number | undefined): Memory {

@@ -1,44 +1,47 @@
+import { addFact, FACTS_PREFIX, fitFactSheet, parseFactSheet, renderFactSheet, type FactSheet } from './fact-sheet.js';
 import { extractKeyFacts, hasKeyFacts } from './facts.js';
 import { truncateToTokens } from './truncate.js';
 
 /** Heading of the summary section in the system prompt. */
-export const DEFAULT_SUMMARY_HEADING = 'Earlier in this conversation (summary of older messages):';
+export const DEFAULT_SUMMARY_HEADING = 'Earlier in this conversation:';
 
-/** Appends the summary section to the system prompt; returns the prompt alone without a summary. */
+/**
+ * Appends the summary section to the system prompt; returns the prompt alone without a
+ * summary. A summary that is only the fact line carries its own label and gets no heading.
+ */
 export function composeSystem(system: string, summary: string | undefined, heading = DEFAULT_SUMMARY_HEADING): string {
   if (summary === undefined || summary.trim() === '') return system;
-  const section = `${heading}\n${summary.trim()}`;
+  const body = summary.trim();
+  const factsOnly = body.startsWith(FACTS_PREFIX.trim()) && !body.includes('\n');
+  const section = factsOnly ? body : `${heading}\n${body}`;
   return system.trim() === '' ? section : `${system}\n\n${section}`;
 }
 
 /**
- * Shortens a bullet-list summary to `maxTokens` and loses as few facts as it can. It drops
- * lines without key facts oldest first, then reduces the oldest lines to the facts no later
- * line repeats, then drops the oldest lines, and finally cuts the text of the last line.
+ * Shortens a summary to `maxTokens` and loses as few facts as it can. It drops note lines
+ * without key facts oldest first, then moves the key facts of the remaining notes into the
+ * fact line as its oldest items, then drops fact items least recently mentioned first, and
+ * finally cuts the text. The result may be empty.
  */
 export function fitSummaryToTokens(summary: string, maxTokens: number, countText: (text: string) => number): string {
-  const lines = summary.split('\n').filter((line) => line.trim() !== '');
-  const fits = (): boolean => countText(lines.join('\n')) <= maxTokens;
+  if (countText(summary) <= maxTokens) return summary;
+  const sheet = parseFactSheet(summary);
+  const fits = (): boolean => countText(renderFactSheet(sheet)) <= maxTokens;
 
-  for (let index = 0; index < lines.length && !fits(); ) {
-    if (lines.length > 1 && !hasKeyFacts(lines[index] as string)) lines.splice(index, 1);
+  for (let index = 0; index < sheet.notes.length && !fits(); ) {
+    if (!hasKeyFacts(sheet.notes[index] as string)) sheet.notes.splice(index, 1);
     else index += 1;
   }
-  for (let index = 0; index < lines.length - 1 && !fits(); ) {
-    const later = lines.slice(index + 1).join('\n').toLowerCase();
-    const facts = extractKeyFacts(lines[index] as string).filter((fact) => !later.includes(fact.toLowerCase()));
-    if (facts.length === 0) {
-      lines.splice(index, 1);
-      continue;
-    }
-    const reduced = `${FACTS_PREFIX}${facts.join(', ')}`;
-    if (reduced !== lines[index]) lines[index] = reduced;
-    index += 1;
-  }
-  while (lines.length > 1 && !fits()) lines.shift();
-  if (fits()) return lines.join('\n');
-  return truncateToTokens(lines.join('\n'), maxTokens, countText);
+  if (!fits()) reduceNotesToFacts(sheet);
+  const text = fitFactSheet(sheet, maxTokens, countText);
+  if (countText(text) <= maxTokens) return text;
+  return truncateToTokens(text, maxTokens, countText);
 }
 
-/** Start of a summary line reduced to its facts. */
-export const FACTS_PREFIX = '- facts: ';
+function reduceNotesToFacts(sheet: FactSheet): void {
+  const reduced: FactSheet = { notes: [], facts: [] };
+  for (const note of sheet.notes) for (const value of extractKeyFacts(note)) addFact(reduced, { value });
+  for (const fact of sheet.facts) addFact(reduced, fact);
+  sheet.notes = [];
+  sheet.facts = reduced.facts;
+}

@@ -1,7 +1,7 @@
+import { extractMessageFacts } from './fact-extract.js';
+import { addFact, parseFactSheet, renderFactSheet } from './fact-sheet.js';
 import { extractKeyFacts } from './facts.js';
-import { isQuestion, isSmallTalk } from './importance.js';
 import { fitSummaryToTokens } from './summary-text.js';
-import { truncateToTokens } from './truncate.js';
 import type { HistoryMessage } from './types.js';
 
 /** Writes text from a prompt; a cheap chat model in production. */
@@ -10,7 +10,7 @@ export type SummaryLlm = (prompt: string) => Promise<string>;
 export interface SummarizeOptions {
   /** Writes an abstractive summary; without it the summary is extractive. */
   llm?: SummaryLlm;
-  /** Cap on summary tokens; older lines without facts go first. 600 by default. */
+  /** Cap on summary tokens; notes go first, then the least recently mentioned facts. 600 by default. */
   maxTokens?: number;
   /** Token counter of the target model; a 4-characters-per-token estimate by default. */
   countText?: (text: string) => number;
@@ -28,8 +28,6 @@ export interface SummaryResult {
 }
 
 const DEFAULT_MAX_SUMMARY_TOKENS = 600;
-/** Maximum characters of message text per summary line; facts lost in the cut are re-appended. */
-const MAX_LINE_CHARS = 240;
 
 const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
@@ -57,22 +55,29 @@ export async function summarize(
   const missing = messages
     .flatMap((message) => extractKeyFacts(message.content))
     .filter((fact, index, all) => all.indexOf(fact) === index && !lowered.includes(fact.toLowerCase()));
-  const text = missing.length > 0 ? `${written}\n- facts: ${missing.join(', ')}` : written;
+  const sheet = parseFactSheet(written);
+  for (const value of missing) addFact(sheet, { value });
+  const text = renderFactSheet(sheet);
   return finishSummary(text, messages, options, true);
 }
 
-/** Builds the summary as bullet lines taken from the messages themselves; no LLM. */
+/**
+ * Folds `messages` into the fact sheet of the previous summary (see fact-sheet.ts): values
+ * from tool calls, tool results and message text, deduplicated, newest value per slot.
+ * Lines of the previous summary that are not the fact line are kept as notes. No LLM.
+ */
 export function summarizeExtractive(
   messages: readonly HistoryMessage[],
   previousSummary: string | undefined,
   options: SummarizeOptions = {},
 ): SummaryResult {
-  const lines = (previousSummary ?? '').split('\n').filter((line) => line.trim() !== '');
+  const sheet = parseFactSheet(previousSummary);
+  let previous: HistoryMessage | undefined;
   for (const message of messages) {
-    const line = summaryLine(message);
-    if (line !== undefined && !lines.includes(line)) lines.push(line);
+    for (const fact of extractMessageFacts(message, previous)) addFact(sheet, fact);
+    if (message.role !== 'tool' && message.content.trim() !== '') previous = message;
   }
-  return finishSummary(lines.join('\n'), messages, options, false);
+  return finishSummary(renderFactSheet(sheet), messages, options, false);
 }
 
 function finishSummary(
@@ -85,31 +90,6 @@ function finishSummary(
   const capped = fitSummaryToTokens(text, options.maxTokens ?? DEFAULT_MAX_SUMMARY_TOKENS, countText);
   const coveredIds = messages.map((message) => message.id).sort((a, b) => a - b);
   return { text: capped, coveredIds, coversUpTo: coveredIds.at(-1), abstractive };
-}
-
-/** Builds one bullet for a message, or undefined for small talk and fact-free assistant questions. */
-function summaryLine(message: HistoryMessage): string | undefined {
-  const text = message.content.replace(/\s+/gu, ' ').trim();
-  if (message.role === 'tool') return `- tool ${message.name ?? ''} returned: ${compact(text)}`;
-  if (message.role === 'assistant' && message.toolCalls?.length) {
-    const calls = message.toolCalls.map((call) => `${call.name} ${JSON.stringify(call.arguments)}`).join('; ');
-    return `- assistant called ${calls}${text ? ` and said: ${compact(text)}` : ''}`;
-  }
-  if (text === '' || isSmallTalk(text)) return undefined;
-  const facts = extractKeyFacts(text);
-  if (message.role === 'assistant') {
-    if (facts.length === 0 && isQuestion(text)) return undefined;
-    return `- assistant: ${compact(text)}`;
-  }
-  return `- customer ${isQuestion(text) ? 'asked' : 'said'}: ${compact(text)}`;
-}
-
-/** Cuts a long text at a grapheme boundary and re-appends the facts the cut removed. */
-function compact(text: string): string {
-  if (text.length <= MAX_LINE_CHARS) return text;
-  const cut = truncateToTokens(text, MAX_LINE_CHARS, (part) => part.length);
-  const lost = extractKeyFacts(text).filter((fact) => !cut.includes(fact));
-  return lost.length > 0 ? `${cut} (facts: ${lost.join(', ')})` : cut;
 }
 
 /** Prompt for the summary model; model-facing, so plain English. */

@@ -30,6 +30,11 @@ export interface BuildContextInput {
   pinnedMessages?: number;
   /** Drops every message that is not pinned, even when the budget would allow more. */
   pinnedOnly?: boolean;
+  /**
+   * Drops every message that `summary` covers and that is not pinned, even when the budget
+   * would allow it; without it such messages only go first.
+   */
+  dropSummarized?: boolean;
   /** Heading placed before the summary inside the system prompt. */
   summaryHeading?: string;
   /** Counter to reuse across calls; created from model and provider when missing. */
@@ -140,9 +145,11 @@ function dropByImportance(state: TrimState): void {
   const candidates = state.entries
     .filter((entry) => !entry.pinned)
     .sort((a, b) => a.score - b.score || firstTime(a) - firstTime(b));
+  const dropSummarized = state.input.dropSummarized === true && state.summary !== undefined;
   let over = overBudget(state);
   for (const entry of candidates) {
-    if (over <= 0 && !state.input.pinnedOnly) break;
+    const summarized = dropSummarized && entry.score === IMPORTANCE.summarized;
+    if (over <= 0 && !state.input.pinnedOnly && !summarized) break;
     entry.kept = false;
     over -= entry.tokens;
   }
