@@ -53,9 +53,9 @@ describe('slack staff console', () => {
     const { server, slack } = await start();
     const url = `${server.url}/api/messages`;
 
-    const asked = await post(url, { userId: 'jade', text: 'I want to talk to a human' });
-    expect(asked.body.outcome).toBe('handoff');
-    expect(asked.body.replies[0].kind).toBe('handoff');
+    const handoffRequest = await post(url, { userId: 'jade', text: 'I want to talk to a human' });
+    expect(handoffRequest.body.outcome).toBe('handoff');
+    expect(handoffRequest.body.replies[0].kind).toBe('handoff');
     const [card] = slack.callsOf('chat.postMessage');
     expect(card!.params.channel).toBe(STAFF_CHANNEL);
     expect(JSON.stringify(card!.params.blocks)).toContain('http:jade');
@@ -109,9 +109,9 @@ describe('admin commands over slack', () => {
     expect(status).toContain('anthropic');
     expect(status).toContain('Queue depth');
 
-    const refused = await runCommand('USTAFF', 'status');
-    expect(refused).not.toContain('Queue depth');
-    expect(refused).toMatch(/not allowed|admin/i);
+    const denied = await runCommand('USTAFF', 'status');
+    expect(denied).not.toContain('Queue depth');
+    expect(denied).toMatch(/not allowed|admin/i);
   });
 
   it('pause sends answers to the rules engine', async () => {
