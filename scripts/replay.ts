@@ -1,8 +1,20 @@
 /**
- * `npm run replay -- FILE.jsonl [--limit N] [--concurrency N] [--out report.json] [--db file:PATH]`
+ * `npm run replay -- FILE.jsonl [--limit N] [--concurrency N] [--out report.json] [--db file:PATH]
+ *   [--keep-rate-limits] [--fake-llm [--primary-errors F] [--primary-timeouts F] [--primary-down] [--seed N]]`
  *
  * Feeds recorded customer messages through the full pipeline on a fresh database and prints
- * a report: outcomes by kind, handoffs, errors, latency percentiles, providers and duration.
+ * a report: outcomes by kind, handoffs, errors, latency percentiles, answers by provider and
+ * fallback level, and duration.
+ *
+ * Replay measures the pipeline, not abuse: a replayed conversation sends its next turn as soon
+ * as the previous one has its outcome, which the guard's per-sender limits treat as a burst.
+ * So the rate limits are raised unless `--keep-rate-limits` is given.
+ *
+ * `--fake-llm` starts the fake LLM server in this process with OpenAI as the primary and
+ * Anthropic as the secondary, and turns the response cache off so that every turn goes
+ * through the provider chain. `--primary-errors` and `--primary-timeouts` are the shares of
+ * primary calls answered with HTTP 500 or left hanging; `LLM_TIMEOUT_MS` defaults to 1000
+ * there, so a hanging call costs one second. `--primary-down` fails every primary call.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,8 +23,27 @@ import { createCore } from '../src/app.js';
 import { ConfigError, parseConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { ReplayChannel } from './replay/channel.js';
+import { startChaosLlm, type ChaosCounts, type ChaosLlm } from './replay/fake-llm.js';
+import { levelShares, type LevelShare } from './replay/levels.js';
 import { readReplayFile, type ReplayConversation } from './replay/records.js';
-import { runReplay } from './replay/run.js';
+import { runReplay, type ReplayReport } from './replay/run.js';
+
+const USAGE =
+  'usage: npm run replay -- FILE.jsonl [--limit N] [--concurrency N] [--out PATH] [--db file:PATH] [--keep-rate-limits]\n' +
+  '         [--fake-llm [--primary-errors 0..1] [--primary-timeouts 0..1] [--primary-down] [--seed N]]';
+
+/** Limits far above what one replayed conversation sends, so no replayed turn is limited. */
+const REPLAY_RATE_LIMITS = {
+  RATE_LIMIT_PER_MINUTE: '100000',
+  RATE_LIMIT_PER_HOUR: '1000000',
+  RATE_LIMIT_FLOOR: '100000',
+  RATE_LIMIT_HOUR_FLOOR: '1000000',
+};
+
+type FullReport = ReplayReport & {
+  fallback: LevelShare[];
+  fakeLlm?: { primaryErrors: number; primaryTimeouts: number; primaryDown: boolean; llmTimeoutMs: number; calls: ChaosCounts };
+};
 
 async function* take<T>(source: AsyncIterable<T>, limit: number): AsyncGenerator<T> {
   let count = 0;
@@ -23,7 +54,7 @@ async function* take<T>(source: AsyncIterable<T>, limit: number): AsyncGenerator
   }
 }
 
-async function main(): Promise<void> {
+function parseOptions() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
@@ -31,15 +62,49 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '16' },
       out: { type: 'string' },
       db: { type: 'string' },
+      'keep-rate-limits': { type: 'boolean', default: false },
+      'fake-llm': { type: 'boolean', default: false },
+      'primary-errors': { type: 'string', default: '0' },
+      'primary-timeouts': { type: 'string', default: '0' },
+      'primary-down': { type: 'boolean', default: false },
+      seed: { type: 'string', default: '1' },
     },
   });
   const file = positionals[0];
-  if (!file) throw new Error('usage: npm run replay -- FILE.jsonl [--limit N] [--concurrency N] [--out PATH] [--db file:PATH]');
+  if (!file) throw new Error(USAGE);
   if (!existsSync(file)) throw new Error(`replay file ${file} not found`);
+  const primaryErrors = share(values['primary-errors'], '--primary-errors');
+  const primaryTimeouts = share(values['primary-timeouts'], '--primary-timeouts');
+  if (primaryErrors + primaryTimeouts > 1) throw new Error('--primary-errors plus --primary-timeouts must not exceed 1');
+  const chaosRequested = primaryErrors > 0 || primaryTimeouts > 0 || values['primary-down'];
+  if (chaosRequested && !values['fake-llm']) throw new Error('--primary-errors, --primary-timeouts and --primary-down need --fake-llm');
+  return { file, values, primaryErrors, primaryTimeouts };
+}
 
+function share(raw: string, name: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error(`${name} must be a number from 0 to 1, got "${raw}"`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const { file, values, primaryErrors, primaryTimeouts } = parseOptions();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const databaseUrl = values.db ?? `file:${join('data', 'replay', `replay-${stamp}.db`)}`;
-  const config = parseConfig({ LOG_LEVEL: 'warn', ...process.env, DATABASE_URL: databaseUrl });
+
+  let chaos: ChaosLlm | undefined;
+  if (values['fake-llm']) {
+    chaos = await startChaosLlm({ primaryErrors, primaryTimeouts, primaryDown: values['primary-down'], seed: Number(values.seed) });
+  }
+  const env = {
+    LOG_LEVEL: 'warn',
+    ...(values['keep-rate-limits'] ? {} : REPLAY_RATE_LIMITS),
+    ...(chaos ? { LLM_TIMEOUT_MS: '1000', CACHE_ENABLED: 'false' } : {}),
+    ...process.env,
+    ...(chaos?.env ?? {}),
+    DATABASE_URL: databaseUrl,
+  };
+  const config = parseConfig(env);
   const logger = createLogger(config.LOG_LEVEL, process.stderr as never);
   const core = await createCore({ config, logger });
   core.addAdapter(new ReplayChannel());
@@ -49,7 +114,7 @@ async function main(): Promise<void> {
   const limit = values.limit ? Number(values.limit) : Number.POSITIVE_INFINITY;
   const conversations: AsyncIterable<ReplayConversation> = take(readReplayFile(file), limit);
   let lastPrint = 0;
-  const report = await runReplay({
+  const replayed = await runReplay({
     core,
     conversations,
     concurrency: Number(values.concurrency),
@@ -64,10 +129,14 @@ async function main(): Promise<void> {
     },
   });
   process.stderr.write('\n');
-  for (const row of await core.store.providerCounts(startedAt)) {
-    report.providers[`${row.provider ?? 'none'} (level ${row.fallbackLevel ?? '-'})`] = row.count;
+  const report: FullReport = { ...replayed, fallback: await levelShares(core, startedAt) };
+  for (const row of report.fallback) report.providers[`${row.provider} (level ${row.fallbackLevel ?? '-'})`] = row.count;
+  if (chaos) {
+    const calls = { ...chaos.counts };
+    report.fakeLlm = { primaryErrors, primaryTimeouts, primaryDown: values['primary-down'], llmTimeoutMs: config.LLM_TIMEOUT_MS, calls };
   }
   await core.stop();
+  await chaos?.close();
 
   const out = values.out ?? join('data', 'replay', `replay-report-${stamp}.json`);
   mkdirSync(dirname(out), { recursive: true });
@@ -76,7 +145,7 @@ async function main(): Promise<void> {
   if (report.errors > 0 || report.missingOutcomes > 0) process.exitCode = 1;
 }
 
-function printReport(report: Awaited<ReturnType<typeof runReplay>>, out: string): void {
+function printReport(report: FullReport, out: string): void {
   const lines = [
     `file              ${report.file}`,
     `conversations     ${report.conversations}`,
@@ -85,11 +154,21 @@ function printReport(report: Awaited<ReturnType<typeof runReplay>>, out: string)
     `handoffs          ${report.handoffs}`,
     `errors            ${report.errors}`,
     `missing outcomes  ${report.missingOutcomes}`,
-    `providers         ${Object.entries(report.providers).map(([k, v]) => `${k}=${v}`).join(', ')}`,
     `latency ms        p50 ${report.latencyMs.p50}  p95 ${report.latencyMs.p95}  p99 ${report.latencyMs.p99}  max ${report.latencyMs.max}`,
-    `duration          ${(report.durationMs / 1000).toFixed(1)} s (${report.messagesPerSecond} messages/s)`,
-    `report written to ${out}`,
+    'answered by       level  provider    count   share  p99 ms',
   ];
+  for (const row of report.fallback) {
+    const level = String(row.fallbackLevel ?? '-').padEnd(5);
+    const share = `${(row.share * 100).toFixed(1)}%`.padStart(6);
+    lines.push(`                  ${level}  ${row.provider.padEnd(10)} ${String(row.count).padStart(6)}  ${share}  ${row.p99Ms}`);
+  }
+  if (report.fakeLlm) {
+    const { calls, ...settings } = report.fakeLlm;
+    lines.push(`fake LLM          ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    lines.push(`fake LLM calls    ${Object.entries(calls).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  }
+  lines.push(`duration          ${(report.durationMs / 1000).toFixed(1)} s (${report.messagesPerSecond} messages/s)`);
+  lines.push(`report written to ${out}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -126,7 +126,7 @@ export class Agent {
         retryPolicy: this.options.retryPolicy,
       },
     );
-    return this.finish(conversation, inbound, text, locale, result, rejections, cacheable && !personalQuestion);
+    return this.finish(conversation, inbound, text, locale, result, rejections, cacheable && !personalQuestion, llms.length > 0);
   }
 
   private async fromCache(text: string, locale: string, personal: boolean): Promise<AgentResult | undefined> {
@@ -188,6 +188,7 @@ export class Agent {
     result: TurnResult,
     rejections: string[],
     cacheable: boolean,
+    llmsCalled: boolean,
   ): Promise<AgentResult> {
     const { store, clock } = this.options;
     if (result.personal) await store.markPersonal(conversation.id, clock.now());
@@ -209,7 +210,7 @@ export class Agent {
       errorType: result.errors[0]?.code ?? null,
     };
 
-    if (result.outcome.kind === 'handoff') return { kind: 'handoff', reason: result.outcome.reason, log };
+    if (result.outcome.kind === 'handoff') return { kind: 'handoff', reason: handoffReason(result, llmsCalled), log };
     if (rejections.length >= this.options.validatorHandoffAfter) {
       return { kind: 'handoff', reason: 'validator_rejected_repeatedly', log };
     }
@@ -220,4 +221,17 @@ export class Agent {
     }
     return { kind: 'answer', text: answer, log };
   }
+}
+
+/**
+ * Return the reason of a handoff. The rules engine hands off with `no_answer` for any question
+ * it cannot match. When every LLM before it failed or was cut off by its breaker or the
+ * deadline, the cause is the outage, so the customer gets the apology and staff see why.
+ */
+function handoffReason(result: TurnResult, llmsCalled: boolean): string {
+  const reason = result.outcome.kind === 'handoff' ? result.outcome.reason : 'no_answer';
+  if (reason !== 'no_answer' || !llmsCalled) return reason;
+  const llmTraces = result.providers.filter((trace) => trace.level < 2);
+  const outage = llmTraces.length > 0 && llmTraces.every((trace) => trace.outcome === 'failed' || (trace.outcome === 'skipped' && trace.skipped !== 'disabled'));
+  return outage ? 'all_providers_failed' : reason;
 }
