@@ -67,6 +67,8 @@ export interface OutboundMessage {
   buttons?: Button[];
   /** Platform id of the inbound message this answers, when the channel threads replies. */
   replyToPlatformId?: string;
+  /** Who wrote the text when it is not the bot, such as `staff:Ana` for a relayed staff reply. */
+  author?: string;
 }
 
 /** Confirmation that a platform accepted a message. */

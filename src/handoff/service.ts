@@ -156,6 +156,7 @@ export class HandoffService {
       text,
       kind: 'relay',
       locale: handoff.locale,
+      author: `staff:${staff.name ?? staff.id}`,
     });
     this.logger.info({ handoffId: handoff.id, staffId: staff.id }, 'staff reply relayed');
     return { status: 'relayed', handoffId: handoff.id };

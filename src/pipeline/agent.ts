@@ -141,7 +141,15 @@ export class Agent {
     return {
       kind: 'answer',
       text: hit.text,
-      log: { provider: hit.provider, model: hit.model, fallbackLevel: 0, cacheHit: true, validatorOutcome: 'passed', providerMs: 0 },
+      log: {
+        provider: hit.provider,
+        model: hit.model,
+        // The level of the provider that wrote the cached answer; no provider was called now.
+        fallbackLevel: Math.max(0, Math.min(1, this.options.llms.findIndex((llm) => llm.name === hit.provider))),
+        cacheHit: true,
+        validatorOutcome: 'passed',
+        providerMs: 0,
+      },
     };
   }
 

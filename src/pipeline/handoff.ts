@@ -53,9 +53,8 @@ export class OutboxCustomerSender implements CustomerSender {
   ) {}
 
   async send(message: OutboundMessage): Promise<void> {
-    // A relay is a staff member's reply. OutboundMessage has no author field, so the staff
-    // member's name is not stored, but the row is still marked as written by staff.
-    const author = message.kind === 'relay' ? 'staff' : undefined;
+    // A relay is a staff member's reply; it is stored under their name when the console gave one.
+    const author = message.kind === 'relay' ? (message.author ?? 'staff') : message.author;
     const draft: OutboundDraft = { kind: message.kind, text: message.text, buttons: message.buttons, author };
     const scope = this.capture.getStore();
     if (scope && scope.conversationId === message.conversationId) {

@@ -106,7 +106,9 @@ export class Pipeline {
     if (reason === 'all_providers_failed') replies.push({ kind: 'notice', text: t(conversation.locale, 'core.apology') });
     replies.push(...(await this.options.handoff.escalate(conversation, inbound, reason)));
     this.options.logger.info({ conversationId: conversation.id, messageId: inbound.id, reason }, 'handoff');
-    return { outcome: 'handoff', replies, log: { ...log, fallbackLevel: 3 } };
+    // Every provider failing reached the customer as an apology, so it counts as an error.
+    const errorType = reason === 'all_providers_failed' ? 'all_providers_failed' : log.errorType;
+    return { outcome: 'handoff', replies, log: { ...log, fallbackLevel: 3, errorType } };
   }
 }
 

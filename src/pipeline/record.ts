@@ -9,7 +9,7 @@ const OUTCOMES = new Set<string>(['answer', 'notice', 'handoff', 'relay', 'busy'
  * that a fallback absorbed stay in the request log's `error_type` column.
  */
 export function toRecord(entry: RequestLogEntry): RequestRecord {
-  const customerFailed = entry.outcome === 'error' || (entry.errorType !== null && entry.errorType !== undefined && entry.fallbackLevel === 3 && entry.provider === null);
+  const customerFailed = entry.outcome === 'error' || entry.errorType === 'all_providers_failed';
   return {
     messageId: String(entry.messageId),
     conversationId: entry.conversationId,
