@@ -12,7 +12,7 @@
  *
  * `--fake-llm` starts the fake LLM server in this process with OpenAI as the primary and
  * Anthropic as the secondary, and turns the response cache off so that every turn goes
- * through the provider chain. `--primary-errors` and `--primary-timeouts` are the shares of
+ * through the provider chain; `--cache` keeps it on to measure the LLM calls it saves. `--primary-errors` and `--primary-timeouts` are the shares of
  * primary calls answered with HTTP 500 or left hanging; `LLM_TIMEOUT_MS` defaults to 1000
  * there, so a hanging call costs one second. `--primary-down` fails every primary call.
  */
@@ -30,7 +30,7 @@ import { runReplay, type ReplayReport } from './replay/run.js';
 
 const USAGE =
   'usage: npm run replay -- FILE.jsonl [--limit N] [--concurrency N] [--out PATH] [--db file:PATH] [--keep-rate-limits]\n' +
-  '         [--fake-llm [--primary-errors 0..1] [--primary-timeouts 0..1] [--primary-down] [--seed N]]';
+  '         [--fake-llm [--cache] [--primary-errors 0..1] [--primary-timeouts 0..1] [--primary-down] [--seed N]]';
 
 /** Limits far above what one replayed conversation sends, so no replayed turn is limited. */
 const REPLAY_RATE_LIMITS = {
@@ -41,6 +41,8 @@ const REPLAY_RATE_LIMITS = {
 };
 
 type FullReport = ReplayReport & {
+  /** Messages answered from the response cache. */
+  cacheHits: number;
   fallback: LevelShare[];
   fakeLlm?: { primaryErrors: number; primaryTimeouts: number; primaryDown: boolean; llmTimeoutMs: number; calls: ChaosCounts };
 };
@@ -68,6 +70,7 @@ function parseOptions() {
       'primary-timeouts': { type: 'string', default: '0' },
       'primary-down': { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
+      cache: { type: 'boolean', default: false },
     },
   });
   const file = positionals[0];
@@ -99,7 +102,7 @@ async function main(): Promise<void> {
   const env = {
     LOG_LEVEL: 'warn',
     ...(values['keep-rate-limits'] ? {} : REPLAY_RATE_LIMITS),
-    ...(chaos ? { LLM_TIMEOUT_MS: '1000', CACHE_ENABLED: 'false' } : {}),
+    ...(chaos ? { LLM_TIMEOUT_MS: '1000', CACHE_ENABLED: values.cache ? 'true' : 'false' } : {}),
     ...process.env,
     ...(chaos?.env ?? {}),
     DATABASE_URL: databaseUrl,
@@ -129,7 +132,8 @@ async function main(): Promise<void> {
     },
   });
   process.stderr.write('\n');
-  const report: FullReport = { ...replayed, fallback: await levelShares(core, startedAt) };
+  const summary = await core.store.summarizeRequests(startedAt);
+  const report: FullReport = { ...replayed, fallback: await levelShares(core, startedAt), cacheHits: summary.cacheHits };
   for (const row of report.fallback) report.providers[`${row.provider} (level ${row.fallbackLevel ?? '-'})`] = row.count;
   if (chaos) {
     const calls = { ...chaos.counts };
@@ -166,6 +170,10 @@ function printReport(report: FullReport, out: string): void {
     const { calls, ...settings } = report.fakeLlm;
     lines.push(`fake LLM          ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
     lines.push(`fake LLM calls    ${Object.entries(calls).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  }
+  if (report.cacheHits > 0) {
+    const share = ((report.cacheHits / Math.max(1, report.messages)) * 100).toFixed(1);
+    lines.push(`cache hits        ${report.cacheHits} (${share}% of messages answered without an LLM call)`);
   }
   lines.push(`duration          ${(report.durationMs / 1000).toFixed(1)} s (${report.messagesPerSecond} messages/s)`);
   lines.push(`report written to ${out}`);

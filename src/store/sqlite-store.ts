@@ -416,6 +416,7 @@ export class SqliteStore implements Store {
         conversations: sql<number>`count(distinct ${requestLog.conversationId})`,
         handoffs: sql<number>`coalesce(sum(${requestLog.outcome} = 'handoff'), 0)`,
         costUsd: sql<number>`coalesce(sum(${requestLog.costUsd}), 0)`,
+        cacheHits: sql<number>`coalesce(sum(${requestLog.cacheHit}), 0)`,
       })
       .from(requestLog)
       .where(since)

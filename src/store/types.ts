@@ -112,6 +112,8 @@ export interface RequestSummary {
   /** Messages by fallback level: 0 primary, 1 secondary, 2 rules, 3 handoff. */
   byFallbackLevel: Record<number, number>;
   costUsd: number;
+  /** Messages answered from the response cache. */
+  cacheHits: number;
 }
 
 export interface AcceptedInbound {

@@ -230,6 +230,7 @@ export class PgStore implements Store {
         conversations: sql<number>`count(distinct ${requestLog.conversationId})::int`,
         handoffs: sql<number>`count(*) filter (where ${requestLog.outcome} = 'handoff')::int`,
         costUsd: sql<number>`coalesce(sum(${requestLog.costUsd}), 0)::float8`,
+        cacheHits: sql<number>`count(*) filter (where ${requestLog.cacheHit})::int`,
       })
       .from(requestLog)
       .where(since);
