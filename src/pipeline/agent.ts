@@ -2,7 +2,6 @@
  * The agent step of the pipeline: response cache, token-budgeted context, the provider
  * chain with tools, and the validator every candidate answer passes.
  */
-import { detectAll } from 'tinyld';
 import { runTurn } from '../agent/turn.js';
 import type { TurnResult, Validate as TurnValidate } from '../agent/turn-types.js';
 import type { ToolRegistry } from '../agent/tools.js';
@@ -17,6 +16,7 @@ import type { RetryPolicy } from '../providers/retry.js';
 import type { RulesProvider } from '../providers/rules/rules-provider.js';
 import type { GenerateRequest, Provider } from '../providers/types.js';
 import type { ConversationRow, InboundRow, RequestLogEntry, Store } from '../store/types.js';
+import { likelyLanguages } from '../text/language.js';
 import { extractValues } from '../text/values.js';
 import type { Validate } from '../validate/index.js';
 
@@ -51,13 +51,6 @@ export type AgentResult =
 
 /** Rejections that a crafted message can provoke, as opposed to a model's own invention. */
 const INPUT_CAUSED = new Set(['system_prompt_leak', 'sensitive_secret', 'sensitive_card', 'sensitive_ssn', 'sensitive_cpf', 'lookalike_characters']);
-
-/** The two most likely of en, pt and es for a customer message; short texts are ambiguous. */
-function likelyLanguages(text: string): string[] {
-  return detectAll(text, { only: ['en', 'pt', 'es'] })
-    .slice(0, 2)
-    .map((score) => score.lang);
-}
 
 /** Kinds of values that make a question about one customer; such questions skip the cache. */
 const PERSONAL_KINDS = new Set(['order_id', 'account_id', 'email', 'phone', 'money']);

@@ -1,4 +1,5 @@
 import { resolveLocale, SUPPORTED_LOCALES, t } from '../../i18n.js';
+import { likelyLanguages } from '../../text/language.js';
 import type { GenerateRequest, GenerateResult, Provider } from '../types.js';
 import type { Faq } from './faq.js';
 import { HandoffPhrases } from './handoff-phrases.js';
@@ -41,8 +42,12 @@ export class RulesProvider implements Provider {
       return { ...base, text: '', finishReason: 'stop', handoff: { reason: 'customer_requested' } };
     }
     // Customers often write in another language than their app reports, so when nothing
-    // matches in their locale the other locales are searched and the answer follows the match.
-    for (const candidate of [locale, ...SUPPORTED_LOCALES.filter((other) => other !== locale)]) {
+    // matches in their locale, the locale the text is most likely written in is searched too
+    // and the answer follows the match. Only the top language is tried: short replies such
+    // as "that is fine" fuzzy-match questions of every locale.
+    const top = likelyLanguages(question)[0];
+    const other = SUPPORTED_LOCALES.find((candidate) => candidate !== locale && resolveLocale(top) === candidate && top !== undefined);
+    for (const candidate of other ? [locale, other] : [locale]) {
       const match = this.matcher.match(question, candidate);
       if (match) return { ...base, text: match.entry.answers[candidate], finishReason: 'stop' };
     }
