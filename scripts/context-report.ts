@@ -63,6 +63,10 @@ const file = positionals[0] ?? defaultFiles.find((candidate) => existsSync(candi
 const budgets = (flags.budget as string).split(',').map((part) => Number(part.trim()));
 const pinned = Number(flags.pinned);
 const provider = flags.provider as ContextProvider;
+if (!existsSync(file)) {
+  process.stderr.write(`report:context: conversations file ${file} not found; pass one: npm run report:context -- FILE.jsonl --budget 215\n`);
+  process.exit(2);
+}
 if (budgets.some((budget) => !Number.isInteger(budget) || budget <= 0)) {
   throw new Error(`Invalid --budget ${flags.budget}: expected a positive integer or a comma-separated list of them.`);
 }

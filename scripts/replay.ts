@@ -71,8 +71,13 @@ function parseOptions() {
       'primary-down': { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       cache: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   const file = positionals[0];
   if (!file) throw new Error(USAGE);
   if (!existsSync(file)) throw new Error(`replay file ${file} not found`);
@@ -127,11 +132,13 @@ async function main(): Promise<void> {
       const now = Date.now();
       if (now - lastPrint >= 1000) {
         lastPrint = now;
-        process.stderr.write(`\rreplay: ${done} conversations, ${messages} messages`);
+        // On a terminal the line is redrawn in place; in a log file each update is its own line.
+        const line = `replay: ${done} conversations, ${messages} messages`;
+        process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
       }
     },
   });
-  process.stderr.write('\n');
+  if (process.stderr.isTTY) process.stderr.write('\n');
   const summary = await core.store.summarizeRequests(startedAt);
   const report: FullReport = { ...replayed, fallback: await levelShares(core, startedAt), cacheHits: summary.cacheHits };
   for (const row of report.fallback) report.providers[`${row.provider} (level ${row.fallbackLevel ?? '-'})`] = row.count;

@@ -34,6 +34,18 @@ function loadConfig(): { config: Config; channels: ChannelConfig } {
   return { config, channels };
 }
 
+/** Listen on HOST:PORT; a port in use or an unknown host stops start-up with what to change. */
+async function listen(server: Awaited<ReturnType<typeof createHttpServer>>, config: Config): Promise<string> {
+  try {
+    return await server.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new ConfigError(`port ${config.PORT} on ${config.HOST} is already in use; set PORT to a free port`);
+    if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL') throw new ConfigError(`HOST ${config.HOST} is not an address of this machine; set HOST, such as 127.0.0.1`);
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
   // A .env file in the working directory is read first; variables already set take precedence.
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -52,7 +64,7 @@ async function main(): Promise<void> {
 
   const server = await createHttpServer({ core, logger, replyTimeoutMs: config.HTTP_REPLY_TIMEOUT_MS, adminToken: config.ADMIN_TOKEN });
   await connected.mount(server);
-  const address = await server.listen({ port: config.PORT, host: config.HOST });
+  const address = await listen(server, config);
   await connected.start();
   await core.start();
   logger.info({ address, channels: [...core.adapters.keys()], staffConsole: Boolean(slack), providers: core.providers.map((p) => p.name) }, 'frontdesk is listening');
@@ -73,6 +85,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`frontdesk: start-up failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  const detail = error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`frontdesk: start-up failed: ${detail}\n`);
   process.exit(1);
 });

@@ -44,7 +44,8 @@ export function registerMessageRoutes(app: FastifyInstance, core: Core, options:
     if (!parsed.success) return reply.code(400).send({ error: firstIssue(parsed.error) });
     const body = parsed.data;
     if (body.text.trim().length === 0) return reply.code(400).send({ error: 'text must not be empty' });
-    if (body.text.length > core.config.MAX_MESSAGE_CHARS) {
+    // Counted in code points, as the guard counts, so an emoji is one character.
+    if ([...body.text].length > core.config.MAX_MESSAGE_CHARS) {
       return reply.code(400).send({ error: `text is longer than ${core.config.MAX_MESSAGE_CHARS} characters` });
     }
 

@@ -51,6 +51,11 @@ describe('rules engine', () => {
     expect(result.text).toBe(t('en', 'core.rules_unknown'));
   });
 
+  it.each(['What is my balance?', 'How much do I owe?'])('does not answer %j from a question word', async (text) => {
+    const result = await ask(text, 'en');
+    expect(result.handoff?.reason).toBe('no_answer');
+  });
+
   it('does not answer a long question from one shared word', async () => {
     const result = await ask('my neighbour says the weather in Lisbon is nice, should I book a train there', 'en');
     expect(result.handoff?.reason).toBe('no_answer');

@@ -6,9 +6,9 @@ import { foldText } from './fold.js';
 /** Words that carry no meaning for matching; kept short on purpose so questions stay distinct. */
 const STOP_WORDS = new Set(
   [
-    'a an the i me my you your we our is are am be do does did can could would will to of in on at for it this that and or with please',
-    'o a os as um uma eu meu minha voce de do da dos das em no na para por e que com se ja',
-    'el la los las un una yo mi tu de del en al para por y que con se me lo',
+    'a an the i me my you your we our is are am be do does did can could would will to of in on at for it this that and or with please what how where when why which who',
+    'o a os as um uma eu meu minha voce de do da dos das em no na para por e que com se ja qual quais como onde quando',
+    'el la los las un una yo mi tu de del en al para por y que con se me lo cual cuales como donde cuando',
   ]
     .join(' ')
     .split(' '),
@@ -43,7 +43,7 @@ export class FaqMatcher {
 
   constructor(
     private readonly faq: Faq,
-    private readonly minCoverage = 0.5,
+    private readonly minCoverage = 0.6,
   ) {
     for (const locale of SUPPORTED_LOCALES) {
       const index = new MiniSearch<QuestionDoc>({
