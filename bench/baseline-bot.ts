@@ -1,0 +1,48 @@
+/**
+ * The bare-minimum bot the benchmark compares frontdesk with: receive a message by long
+ * polling, ask the LLM with the message text, send the answer with sendMessage. Nothing else:
+ * no storage, no guard, no validation, no retries.
+ *
+ * grammy's `bot.start()` handles one update at a time, which would make this bot wait for
+ * each LLM call before reading the next update and so lose every concurrency scenario. This
+ * bot runs its own getUpdates loop instead and hands each update to `bot.handleUpdate()`
+ * without awaiting it, so every message is in flight at once, as in frontdesk's queue.
+ */
+import { Bot } from 'grammy';
+import OpenAI from 'openai';
+import { requiredEnv, serveParent } from './child.js';
+
+const bot = new Bot(requiredEnv('BENCH_TELEGRAM_TOKEN'), {
+  client: { apiRoot: requiredEnv('BENCH_TELEGRAM_API_ROOT'), timeoutSeconds: 60 },
+});
+const openai = new OpenAI({ apiKey: 'bench', baseURL: requiredEnv('BENCH_OPENAI_BASE_URL'), maxRetries: 0, timeout: 60_000 });
+
+bot.on('message:text', async (ctx) => {
+  const completion = await openai.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: ctx.message.text }],
+  });
+  await ctx.reply(completion.choices[0]?.message.content ?? '');
+});
+
+const abort = new AbortController();
+
+async function poll(): Promise<void> {
+  let offset = 0;
+  while (!abort.signal.aborted) {
+    const updates = await bot.api.getUpdates({ offset, timeout: 30, allowed_updates: ['message'] }, abort.signal);
+    for (const update of updates) {
+      offset = update.update_id + 1;
+      bot.handleUpdate(update).catch((error: unknown) => process.stderr.write(`baseline: update failed: ${String(error)}\n`));
+    }
+  }
+}
+
+await bot.init();
+const polling = poll().catch((error: unknown) => {
+  if (!abort.signal.aborted) process.stderr.write(`baseline: polling stopped: ${String(error)}\n`);
+});
+serveParent({}, async () => {
+  abort.abort();
+  await polling;
+});
