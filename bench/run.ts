@@ -7,9 +7,11 @@
  *   npm run bench -- --only a,e     some scenarios; prints only
  *   npm run bench -- --write        also write docs/benchmarks.md after --quick or --only
  *   npm run bench -- --repeats 5    repeats per scenario and bot
+ *   npm run bench -- --profile      scenario (a) on frontdesk under --cpu-prof; prints a summary
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { profileThroughput } from './profile.js';
 import { probeFakes, type FakeCapacity } from './fake-probe.js';
 import {
   RESULT_HEADER,
@@ -28,10 +30,10 @@ import { closedLoop, flood, inFlight, sequential, throughput, type Figures, type
 import type { BotKind } from './session.js';
 
 const FULL: Scale = {
-  throughput: { warmup: 300, messages: 3000, chats: 300 },
+  throughput: { warmup: 300, messages: 2000, chats: 300 },
   sequential: { warmup: 30, messages: 300, chats: 10 },
   inFlight: { conversations: 10_000 },
-  flood: { senders: 500, periodMs: 5000, floodPerSecond: 50, durationMs: 15_000 },
+  flood: { senders: 500, periodMs: 4000, floodPerSecond: 50, durationMs: 10_000 },
   closedLoop: { chats: 8, warmupMs: 2000, durationMs: 10_000 },
 };
 
@@ -156,11 +158,15 @@ function record(options: Options, plan: string, results: Results, capacity: Fake
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const scale = options.quick ? QUICK : FULL;
+  if (process.argv.includes('--profile')) {
+    console.log(await profileThroughput(scale));
+    return;
+  }
   const plan = describePlan(options, scale);
   console.log(plan);
   const started = Date.now();
 
-  const capacity = await probeFakes(options.quick ? 2000 : 5000);
+  const capacity = await probeFakes(options.quick ? 1000 : 3000);
   console.log(formatText(['fake', 'rate'], fakeRows(capacity)));
   const results = await runAll(options, scale);
   const elapsedSec = (Date.now() - started) / 1000;

@@ -12,7 +12,7 @@ import { TelegramDriver } from './telegram-driver.js';
 
 export type BotKind = 'baseline' | 'frontdesk';
 
-/** The LLM's fixed answer; the marker below tells it apart from frontdesk's notices. */
+/** The LLM's fixed answer; the marker below separates it from frontdesk's notices. */
 export const LLM_REPLY = 'Thanks for asking. Lumen Goods can help with orders, shipping, returns and payments in this chat.';
 export const ANSWER_MARKER = 'Lumen Goods can help with orders';
 
@@ -61,6 +61,7 @@ export async function withSession<T>(options: SessionOptions, fn: (session: Sess
       BENCH_DB_PATH: join(dir, 'frontdesk.db'),
       BENCH_LOG_PATH: join(dir, 'frontdesk.log'),
       BENCH_CORE_ENV: JSON.stringify(options.coreEnv ?? {}),
+      BENCH_BASELINE_CONCURRENCY: options.coreEnv?.QUEUE_CONCURRENCY ?? '256',
     };
     const script = options.bot === 'baseline' ? 'baseline-bot.ts' : 'frontdesk-bot.ts';
     bot = await BenchChild.start({ script, env, nodeFlags: options.nodeFlags });
