@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { InboundMessage } from '../bus/types.js';
 import { openSqlite, type OpenedDatabase, type SqliteDb } from './db.js';
 import { prepareStatements, prepareUpserts, type StoreStatements } from './sqlite/statements.js';
