@@ -2,8 +2,8 @@
  * `npm run bench`: frontdesk's full pipeline side by side with a bare-minimum grammy bot, both
  * driven through the fake Bot API against the fake LLM on 127.0.0.1.
  *
- *   npm run bench                   full run, about 8 minutes on 2 cores; writes docs/benchmarks.md
- *   npm run bench -- --quick        smoke run of about a minute; prints only
+ *   npm run bench                   full run, about 10 minutes on 2 cores; writes docs/benchmarks.md
+ *   npm run bench -- --quick        smoke run of about 1.5 minutes; prints only
  *   npm run bench -- --only a,e     some scenarios; prints only
  *   npm run bench -- --write        also write docs/benchmarks.md after --quick or --only
  *   npm run bench -- --repeats 5    repeats per scenario and bot
