@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { InboundMessage } from '../bus/types.js';
 import { openSqlite, type OpenedDatabase, type SqliteDb } from './db.js';
+import { prepareStatements, prepareUpserts, type StoreStatements } from './sqlite/statements.js';
 import { accounts, conversations, customers, messages, orders, requestLog } from './schema.js';
 import type {
   AccountRow,
@@ -65,10 +66,14 @@ function toOutbound(row: MessageRecord): OutboundRow {
 export class SqliteStore implements Store {
   readonly db: SqliteDb;
   private readonly opened: OpenedDatabase;
+  private readonly statements: StoreStatements;
+  private readonly upserts: ReturnType<typeof prepareUpserts>;
 
   constructor(url: string) {
     this.opened = openSqlite(url);
     this.db = this.opened.db;
+    this.statements = prepareStatements(this.db);
+    this.upserts = prepareUpserts(this.db);
   }
 
   /** Run `fn` in a transaction that takes the write lock at BEGIN, so it never fails midway on SQLITE_BUSY. */
@@ -81,14 +86,14 @@ export class SqliteStore implements Store {
     const customerId = customerIdFor(message.channel, message.sender.id);
     const locale = message.sender.locale ?? 'en';
 
-    return this.write((tx) => {
-      const existing = tx
-        .select({ id: messages.id, state: messages.state, conversationId: messages.conversationId })
-        .from(messages)
-        .where(
-          and(eq(messages.channel, message.channel), eq(messages.platformMessageId, message.platformMessageId)),
-        )
-        .get();
+    const { statements, upserts } = this;
+
+    // Prepared statements run on the same connection, so they are part of the transaction.
+    return this.write(() => {
+      const existing = statements.inboundByPlatformId.get({
+        channel: message.channel,
+        platformMessageId: message.platformMessageId,
+      });
       if (existing) {
         return {
           messageId: existing.id,
@@ -99,90 +104,58 @@ export class SqliteStore implements Store {
         };
       }
 
-      tx.insert(customers)
-        .values({
-          id: customerId,
-          channel: message.channel,
-          platformUserId: message.sender.id,
-          displayName: message.sender.displayName ?? null,
-          locale,
-          firstSeenAt: now,
-          lastSeenAt: now,
-        })
-        .onConflictDoUpdate({
-          target: customers.id,
-          set: {
-            lastSeenAt: now,
-            ...(message.sender.displayName ? { displayName: message.sender.displayName } : {}),
-            ...(message.sender.locale ? { locale } : {}),
-          },
-        })
-        .run();
+      const withName = message.sender.displayName ? 1 : 0;
+      const withLocale = message.sender.locale ? 1 : 0;
+      upserts.customer[withName][withLocale].run({
+        id: customerId,
+        channel: message.channel,
+        platformUserId: message.sender.id,
+        displayName: message.sender.displayName ?? null,
+        locale,
+        now,
+      });
+      upserts.conversation[withLocale].run({
+        id: conversationId,
+        channel: message.channel,
+        chatId: message.chatId,
+        customerId,
+        locale,
+        now,
+      });
 
-      tx.insert(conversations)
-        .values({
-          id: conversationId,
-          channel: message.channel,
-          chatId: message.chatId,
-          customerId,
-          locale,
-          lastInboundAt: now,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .onConflictDoUpdate({
-          target: conversations.id,
-          set: { lastInboundAt: now, updatedAt: now, ...(message.sender.locale ? { locale } : {}) },
-        })
-        .run();
-
-      const inserted = tx
-        .insert(messages)
-        .values({
-          conversationId,
-          direction: 'in',
-          channel: message.channel,
-          platformMessageId: message.platformMessageId,
-          author: `customer:${message.sender.id}`,
-          kind: 'message',
-          text: message.text,
-          extra: message.attachments.length > 0 ? JSON.stringify(message.attachments) : null,
-          state: 'received',
-          createdAt: message.receivedAt.getTime(),
-          updatedAt: now,
-        })
-        .returning({ id: messages.id })
-        .get();
+      const inserted = statements.insertInbound.get({
+        conversationId,
+        channel: message.channel,
+        platformMessageId: message.platformMessageId,
+        author: `customer:${message.sender.id}`,
+        text: message.text,
+        extra: message.attachments.length > 0 ? JSON.stringify(message.attachments) : null,
+        createdAt: message.receivedAt.getTime(),
+        now,
+      })!;
 
       return { messageId: inserted.id, conversationId, customerId, duplicate: false, state: 'received' };
     });
   }
 
   async claimInbound(messageId: number, now: number): Promise<InboundRow | undefined> {
-    return this.write((tx) => {
-      const row = tx.select().from(messages).where(eq(messages.id, messageId)).get();
+    const { statements } = this;
+    return this.write(() => {
+      const row = statements.messageById.get({ id: messageId });
       if (!row || row.direction !== 'in' || row.state === 'done') return undefined;
-      tx.update(messages)
-        .set({ state: 'processing', attempts: row.attempts + 1, updatedAt: now })
-        .where(eq(messages.id, messageId))
-        .run();
-      return toInbound({ ...row, state: 'processing' }, this.customerOf(tx, row.conversationId));
+      statements.claimMessage.run({ id: messageId, attempts: row.attempts + 1, now });
+      return toInbound({ ...row, state: 'processing' }, this.customerOf(row.conversationId));
     });
   }
 
-  private customerOf(tx: SqliteDb, conversationId: string): string {
-    const conversation = tx
-      .select({ customerId: conversations.customerId })
-      .from(conversations)
-      .where(eq(conversations.id, conversationId))
-      .get();
-    return conversation?.customerId ?? '';
+  private customerOf(conversationId: string): string {
+    return this.statements.customerOfConversation.get({ id: conversationId })?.customerId ?? '';
   }
 
   async getInbound(messageId: number): Promise<InboundRow | undefined> {
-    const row = this.db.select().from(messages).where(eq(messages.id, messageId)).get();
+    const row = this.statements.messageById.get({ id: messageId });
     if (!row || row.direction !== 'in') return undefined;
-    return toInbound(row, this.customerOf(this.db, row.conversationId));
+    return toInbound(row, this.customerOf(row.conversationId));
   }
 
   async completeInbound(
@@ -192,8 +165,9 @@ export class SqliteStore implements Store {
     log: RequestLogEntry | null,
     now: number,
   ): Promise<OutboundRow[]> {
+    const { statements } = this;
     return this.write((tx) => {
-      const inbound = tx.select().from(messages).where(eq(messages.id, messageId)).get();
+      const inbound = statements.messageById.get({ id: messageId });
       if (!inbound) throw new Error(`inbound message ${messageId} not found`);
       // A second completion of the same message would send a second reply: keep the first.
       if (inbound.state === 'done') {
@@ -206,26 +180,20 @@ export class SqliteStore implements Store {
           .map(toOutbound);
       }
 
-      tx.update(messages).set({ state: 'done', outcome, updatedAt: now }).where(eq(messages.id, messageId)).run();
+      statements.completeMessage.run({ id: messageId, outcome, now });
 
-      const rows = replies.map((draft) =>
-        tx
-          .insert(messages)
-          .values({
+      const rows = replies.map(
+        (draft) =>
+          statements.insertReply.get({
             conversationId: inbound.conversationId,
-            direction: 'out',
             channel: inbound.channel,
             author: draft.author ?? 'bot',
             kind: draft.kind,
             text: draft.text,
             extra: draft.buttons && draft.buttons.length > 0 ? JSON.stringify(draft.buttons) : null,
-            state: 'pending',
             replyToId: messageId,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning()
-          .get(),
+            now,
+          })!,
       );
 
       if (log) {
@@ -265,11 +233,7 @@ export class SqliteStore implements Store {
   }
 
   async markSent(outboundId: number, platformIds: string[], now: number): Promise<void> {
-    this.db
-      .update(messages)
-      .set({ state: 'sent', sentPlatformIds: JSON.stringify(platformIds), updatedAt: now })
-      .where(eq(messages.id, outboundId))
-      .run();
+    this.statements.markSent.run({ id: outboundId, sentPlatformIds: JSON.stringify(platformIds), now });
   }
 
   async markSendFailed(outboundId: number, error: string, final: boolean, now: number): Promise<void> {
@@ -315,7 +279,7 @@ export class SqliteStore implements Store {
   }
 
   async getConversation(id: string): Promise<ConversationRow | undefined> {
-    return this.db.select().from(conversations).where(eq(conversations.id, id)).get();
+    return this.statements.conversationById.get({ id });
   }
 
   async setConversationState(id: string, state: ConversationState, now: number): Promise<void> {
@@ -339,30 +303,10 @@ export class SqliteStore implements Store {
   }
 
   async listMessages(conversationId: string, limit: number, uptoId?: number): Promise<MessageRow[]> {
-    const rows = this.db
-      .select({
-        id: messages.id,
-        direction: messages.direction,
-        author: messages.author,
-        kind: messages.kind,
-        text: messages.text,
-        state: messages.state,
-        outcome: messages.outcome,
-        replyToId: messages.replyToId,
-        createdAt: messages.createdAt,
-      })
-      .from(messages)
-      .where(
-        uptoId === undefined
-          ? eq(messages.conversationId, conversationId)
-          : and(
-              eq(messages.conversationId, conversationId),
-              or(eq(messages.direction, 'out'), lte(messages.id, uptoId)),
-            ),
-      )
-      .orderBy(desc(messages.id))
-      .limit(limit)
-      .all();
+    const rows =
+      uptoId === undefined
+        ? this.statements.messagesAll.all({ conversationId, limit })
+        : this.statements.messagesUpTo.all({ conversationId, uptoId, limit });
     const position = (row: MessageRow) => (row.replyToId === null ? row.id : row.replyToId + 0.5);
     return rows.sort((a, b) => position(a) - position(b) || a.id - b.id);
   }
