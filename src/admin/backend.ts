@@ -66,6 +66,8 @@ export interface AdminBackend {
   /** Block a sender (`channel:id` or a bare id, as the guard understands it). */
   block(sender: string, by: AdminUser): Promise<void>;
   unblock(sender: string, by: AdminUser): Promise<void>;
+  /** Customers who spent their daily token or cost budget on `day` (`YYYY-MM-DD`, UTC). */
+  overBudget(day: string): Promise<string[]>;
   /** Let a sender skip rate limits (input checks still apply). */
   allow(sender: string, by: AdminUser): Promise<void>;
   /** A sender's current risk score (0..1) and the signals behind it. */

@@ -83,6 +83,13 @@ export class AdminCommands {
       case 'block':
       case 'unblock':
         return this.runBlock(user, sub, args);
+      case 'budgets': {
+        const day = args[0] ?? new Date(this.clock.now()).toISOString().slice(0, 10);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return usage(`invalid day "${day}"`, '`budgets [YYYY-MM-DD]`');
+        const customers = await backend.overBudget(day);
+        const list = customers.length > 0 ? customers.map((id) => `\`${id}\``).join(', ') : 'none';
+        return { ok: true, text: `Customers over their daily budget on ${day}: ${list}` };
+      }
       case 'allow':
         return this.runAllow(user, args);
       case 'risk':

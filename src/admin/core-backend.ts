@@ -63,6 +63,10 @@ export class CoreAdminBackend implements AdminBackend {
     await this.core.guard.admin.unblock(sender, adminKey(by));
   }
 
+  async overBudget(day: string): Promise<string[]> {
+    return this.core.monitor.budget.overBudgetCustomers(day);
+  }
+
   async allow(sender: string, by: AdminUser): Promise<void> {
     await this.core.guard.admin.allow(sender, adminKey(by));
   }

@@ -56,6 +56,7 @@ export const HELP_TEXT = [
   '`status`: provider health and breakers, queue depth, error rate, p95 latency',
   '`stats [period]`: usage for a period such as `1h`, `24h` (default) or `7d`',
   '`handoffs`: open handoffs',
+  '`budgets [day]`: customers who spent their daily budget (UTC day, today by default)',
   '`block <sender>` / `unblock <sender>`: stop or allow a sender',
   '`limit <sender> <perMinute>`: per-sender rate limit in messages per minute',
   '`allow <sender>`: let a sender skip rate limits',

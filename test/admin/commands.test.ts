@@ -77,6 +77,13 @@ describe('AdminCommands', () => {
     ]);
   });
 
+  it('budgets lists customers over budget', async () => {
+    const reply = await commands.run(ADMIN, 'budgets');
+    expect(reply.text).toContain('`telegram:7`');
+    expect(backend.calls[0]).toEqual({ method: 'overBudget', args: ['2026-01-01'] });
+    expect((await commands.run(ADMIN, 'budgets yesterday')).ok).toBe(false);
+  });
+
   it('allow and risk call the backend', async () => {
     const allowed = await commands.run(ADMIN, 'allow telegram:9');
     expect(allowed.ok).toBe(true);

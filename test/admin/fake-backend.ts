@@ -50,6 +50,11 @@ export class FakeAdminBackend implements AdminBackend {
     ];
   }
 
+  async overBudget(day: string): Promise<string[]> {
+    this.calls.push({ method: 'overBudget', args: [day] });
+    return ['telegram:7'];
+  }
+
   async allow(sender: string, by: AdminUser): Promise<void> {
     this.calls.push({ method: 'allow', args: [sender], by: by.id });
   }
