@@ -131,6 +131,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   let bus!: MessageBus;
   const handoff = buildHandoff({ config, store, outbox, clock, logger, console: options.staffConsole, repository: ops?.handoffs });
+  const cache = config.CACHE_ENABLED ? createResponseCache(config, { redis, keyPrefix: 'frontdesk:cache', clock }) : undefined;
   const monitor = new Monitor({
     env: config,
     usageStore: ops?.usage,
@@ -139,12 +140,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     queueCapacity: config.QUEUE_MAX_PENDING,
     openHandoffs: () => handoff.openCount(),
     breakerStates: () => Object.fromEntries(health.snapshot().map((s) => [s.name, s.state])),
+    cacheStats: () => cache?.stats() ?? { hits: 0, misses: 0 },
     logger,
     clock,
   });
   health.on('state', (change) => monitor.recordEvent({ type: 'breaker', provider: change.name, state: change.to }));
   health.on('auth_failure', (failure) => monitor.recordEvent({ type: 'provider_auth', provider: failure.name, ok: false }));
-  const cache = config.CACHE_ENABLED ? createResponseCache(config, { redis, keyPrefix: 'frontdesk:cache', clock }) : undefined;
 
   const validatorEnv = validatorOptionsFromEnv(config);
   // The canary marks the system prompt: an answer that repeats it is leaking the prompt.

@@ -33,6 +33,8 @@ describe('response cache', () => {
     const [miss, hit] = requestLogRows(server.core);
     expect(miss!.cacheHit).toBe(false);
     expect(hit!.cacheHit).toBe(true);
+    const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/frontdesk_cache_lookups_total\{result="hit"\} 1/);
     expect(hit!.conversationId).toBe('http:hank');
   });
 
