@@ -123,6 +123,12 @@ export class RedisConversationQueue<T> {
     return true;
   }
 
+  /** Jobs in the lane of `key`, oldest first, including the one running; for recovery sweeps. */
+  async laneJobs(key: string): Promise<T[]> {
+    const entries = await this.redis.lrange(this.laneKey('lane', key), 0, -1);
+    return entries.map((entry) => (JSON.parse(entry) as LaneEntry<T>).job);
+  }
+
   /** Resolve once no entry is queued or running in any process. */
   async onIdle(): Promise<void> {
     const pollMs = this.options.idlePollMs ?? 50;
