@@ -155,7 +155,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const guard = createGuard({
     ...guardOptionsFromEnv(config),
     store: ops?.guard,
-    redis: redis ? { client: redis, keyPrefix: 'frontdesk:rl' } : undefined,
+    redis: redis ? { client: redis, keyPrefix: `${config.REDIS_PREFIX}:rl` } : undefined,
     clock,
     logger,
   });
@@ -175,7 +175,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   health.on('state', (change) => monitor.recordEvent({ type: 'breaker', provider: change.name, state: change.to }));
   health.on('auth_failure', (failure) => monitor.recordEvent({ type: 'provider_auth', provider: failure.name, ok: false }));
-  const cache = config.CACHE_ENABLED ? createResponseCache(config, { redis, keyPrefix: 'frontdesk:cache', clock }) : undefined;
+  const cache = config.CACHE_ENABLED ? createResponseCache(config, { redis, keyPrefix: `${config.REDIS_PREFIX}:cache`, clock }) : undefined;
 
   const validatorEnv = validatorOptionsFromEnv(config);
   // The canary marks the system prompt: an answer that repeats it is leaking the prompt.
