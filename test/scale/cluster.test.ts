@@ -108,6 +108,14 @@ describe.skipIf(!pgAvailable || !redisAvailable)('two gateways and two workers',
     const polls = telegram.calls.filter((call) => call.method === 'getUpdates').length;
     await telegram.waitForCalls('getUpdates', polls + 1, 10_000);
   }, 30_000);
+
+  it('exits 0 on SIGTERM in every role', async () => {
+    const running = cluster.processes.filter(({ child }) => child.exitCode === null && child.signalCode === null);
+    for (const { child } of running) child.kill('SIGTERM');
+    const codes = await Promise.all(running.map(({ exited }) => exited));
+    expect(codes).toEqual(running.map(() => 0));
+    expect(running.every(({ logs }) => logs.some((line) => line.msg === 'stopped'))).toBe(true);
+  }, 30_000);
 });
 
 describe.skipIf(!pgAvailable || !redisAvailable)('a worker killed mid-message', () => {
