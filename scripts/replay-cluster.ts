@@ -25,11 +25,18 @@ interface Started {
   address?: string;
 }
 
+/** Every child started, so none outlives this script when it fails. */
+const spawned = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of spawned) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 function startRole(role: 'gateway' | 'worker', env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', role], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  spawned.add(child);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${role} did not start within 60 s`)), 60_000);
     child.once('exit', (code) => reject(new Error(`${role} exited with code ${code} during start-up`)));
@@ -106,14 +113,14 @@ async function measure(workers: number, conversations: ReplayConversation[], opt
     PG_SCHEMA: schema,
     REDIS_PREFIX: prefix,
     PORT: '0',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_PER_HOUR: '1000000',
     HTTP_REPLY_TIMEOUT_MS: '60000',
     ...(options.llmUrl && { OPENAI_API_KEY: 'sk-replay', OPENAI_BASE_URL: options.llmUrl }),
   };
-  // The gateway logs its address at info level only; the workers stay at warn.
-  const gateway = await startRole('gateway', { ...env, LOG_LEVEL: 'info' });
+  // Readiness is read from the info-level start-up line; later lines are read and dropped.
+  const gateway = await startRole('gateway', env);
   const started = [gateway, ...(await Promise.all(Array.from({ length: workers }, () => startRole('worker', env))))];
   try {
     const messages = conversations.reduce((sum, conversation) => sum + conversation.customerTurns.length, 0);
