@@ -4,7 +4,7 @@
  * Measures the multi-process mode: for each worker count, starts one gateway and that many
  * workers (`src/main.ts --role ...`) on a fresh PostgreSQL schema and Redis prefix, feeds
  * the conversations through the gateway's `POST /api/messages`, and prints messages per
- * second. With `--llm-latency`, answers come from a fake OpenAI server with that latency
+ * second. With `--llm-latency`, replies come from a fake OpenAI server with that latency
  * instead of the rules engine. Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -78,7 +78,7 @@ async function cleanUp(schema: string, prefix: string): Promise<void> {
   redis.disconnect();
 }
 
-/** Post every customer turn in order, `concurrency` conversations at once; returns latencies of answered turns. */
+/** Post every customer turn in order, `concurrency` conversations at once; returns latencies of turns that got a 200. */
 async function feed(url: string, conversations: ReplayConversation[], concurrency: number) {
   const latencies: number[] = [];
   let missing = 0;

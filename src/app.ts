@@ -37,6 +37,7 @@ import { DEMO_ACCOUNTS, DEMO_ORDERS } from './store/demo-data.js';
 import { createPgOpsRepositories } from './store/pg/ops.js';
 import { PgStore } from './store/pg/pg-store.js';
 import { Cluster, type ProcessRole } from './scale/cluster.js';
+import { LeaseRunner } from './scale/lease-runner.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/types.js';
 import { createValidator, validatorOptionsFromEnv } from './validate/index.js';
@@ -236,6 +237,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     outcomePollMs: cluster ? config.OUTCOME_POLL_MS : undefined,
   });
 
+  let reminders: LeaseRunner | undefined;
   return {
     config,
     logger,
@@ -264,13 +266,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         logger.info({ channel: adapter.name }, 'channel started');
       }
       monitor.start();
-      // Reminder timers run where the pipeline runs, so a gateway adds no second set.
-      if (!cluster || cluster.consumes) handoff.start();
       if (cluster) {
+        // Handoff reminders run in one worker of the cluster, so staff get each reminder once.
+        if (cluster.consumes) {
+          reminders = new LeaseRunner({
+            leases: cluster.leases,
+            name: 'handoff-reminders',
+            start: async () => handoff.start(),
+            stop: async () => handoff.stop(),
+            logger,
+          });
+          reminders.start();
+        }
         // Recovery in a cluster is a periodic sweep under a lease, not a start-up step.
         await cluster.start({ bus, store, outbox, adapters });
         return;
       }
+      handoff.start();
       const recovered = await bus.recover();
       if (recovered.resent > 0 || recovered.requeued > 0) logger.info(recovered, 'recovered unfinished work');
     },
@@ -287,6 +299,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       for (const adapter of adapters.values()) {
         await adapter.stop().catch((err: unknown) => logger.warn({ err, channel: adapter.name }, 'channel stop failed'));
       }
+      await reminders?.stop();
       handoff.stop();
       monitor.stop();
       health.close();

@@ -5,8 +5,8 @@ import type { LeaseManager } from './lease.js';
 import { LeaseRunner } from './lease-runner.js';
 
 /**
- * A channel in a worker process: it sends through `adapter` but never receives, so neither
- * polling nor a webhook starts. Fits channels whose sending is a plain HTTP API call
+ * Wrap `adapter` for a worker process: the result sends through `adapter` but never
+ * receives, so neither polling nor a webhook starts. Fits channels whose sending is a plain HTTP API call
  * (Telegram Bot API, WhatsApp Cloud API, the HTTP channel).
  */
 export function sendOnly(adapter: ChannelAdapter): ChannelAdapter {

@@ -12,9 +12,9 @@ import { RedisConversationQueue } from './redis-queue.js';
 import { pendingChannel, PendingDelivery, RecoverySweep } from './sweeps.js';
 
 /**
- * What one process does in a deployment. `all` receives and processes (the default, and the
- * only role of a single process); `gateway` runs channels and the HTTP server and queues
- * messages; `worker` runs the pipeline on queued messages and sends the replies.
+ * What one process does in a deployment. `all` receives and processes, and is the default
+ * and the only role of a single process. `gateway` runs channels and the HTTP server and
+ * queues messages. `worker` runs the pipeline on queued messages and sends the replies.
  */
 export type ProcessRole = 'all' | 'gateway' | 'worker';
 export const PROCESS_ROLES: readonly ProcessRole[] = ['all', 'gateway', 'worker'];
@@ -55,7 +55,7 @@ export class Cluster {
     return this.role !== 'worker';
   }
 
-  /** The bus's queue: shared lanes in Redis, consumed here only when this process runs the pipeline. */
+  /** Build the bus's queue: shared lanes in Redis, consumed here only when this process runs the pipeline. */
   queueFactory(): QueueFactory {
     const { env, redisUrl, logger } = this.options;
     return (run, onError) => {
@@ -64,6 +64,8 @@ export class Cluster {
         prefix: env.REDIS_PREFIX,
         maxPending: env.QUEUE_MAX_PENDING,
         run: this.consumes ? run : undefined,
+        // Consuming waits for `start()`, so no reply is sent before the channels are added.
+        deferConsuming: true,
         onError,
         concurrency: env.REDIS_QUEUE_CONCURRENCY,
         lockDurationMs: env.REDIS_QUEUE_LOCK_MS,
@@ -88,13 +90,14 @@ export class Cluster {
     return new PendingDelivery({ channel, store, outbox, redisUrl, prefix: env.REDIS_PREFIX, sweepMs: env.PENDING_SWEEP_MS, logger });
   }
 
-  /** Subscribe to outcomes (receiving roles) and start the recovery sweep (processing roles). */
+  /** Subscribe to outcomes (receiving roles), start consuming and the recovery sweep (processing roles). */
   async start(parts: { bus: MessageBus; store: Store; outbox: Outbox; adapters: Map<string, ChannelAdapter> }): Promise<void> {
     const { env, clock, logger } = this.options;
     if (this.receives) {
       await this.relay.subscribe((outcome) => parts.bus.receiveOutcome(outcome));
     }
     if (this.consumes && this.queue) {
+      this.queue.consume();
       this.recovery = new RecoverySweep({
         store: parts.store,
         outbox: parts.outbox,

@@ -6,7 +6,7 @@ import { silentLogger, type Logger } from '../log.js';
  * Carries outcomes from the worker that computed them to the gateway whose HTTP caller
  * waits for them, over one Redis pub/sub channel that carries message ids in the payload.
  * Pub/sub drops messages while a subscriber reconnects, so waiting callers also poll the
- * store (MessageBus `outcomePollMs`): a lost notification only delays the answer.
+ * store (MessageBus `outcomePollMs`): a lost notification only delays the HTTP response.
  */
 export class OutcomeRelay {
   private subscriber: Redis | undefined;

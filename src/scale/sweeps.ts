@@ -109,7 +109,7 @@ export interface RecoverySweepOptions {
  *
  * A message still in its lane is never queued again. The one remaining overlap, a gateway
  * that queues a message older than `graceMs` during a sweep, adds a second lane entry that
- * runs after the first and finds the message done, so it is answered once.
+ * runs after the first and finds the message done, so the customer gets one reply.
  */
 export class RecoverySweep {
   private timer: NodeJS.Timeout | undefined;

@@ -10,7 +10,7 @@ describe.skipIf(!pgAvailable || !redisAvailable)('two gateways and two workers',
   let cluster: TestCluster;
   let telegram: FakeTelegram;
   let gateways: RoleProcess[];
-  /** A gateway that answers 202 at once instead of waiting for outcomes. */
+  /** A gateway that returns 202 at once instead of waiting for outcomes. */
   let hasty: RoleProcess;
   let workers: RoleProcess[];
 
