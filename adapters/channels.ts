@@ -2,6 +2,7 @@
  * Builds the chat channels that the configuration turns on: Telegram, WhatsApp (Web or Cloud
  * API) and the Slack staff console, and connects them to the core.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { AdminCommands } from '../src/admin/commands.js';
 import { CoreAdminBackend } from '../src/admin/core-backend.js';
@@ -9,6 +10,7 @@ import type { Core } from '../src/app.js';
 import type { ChannelAdapter } from '../src/bus/types.js';
 import type { Logger } from '../src/log.js';
 import { formatAlert, type AlertNotifier } from '../src/monitor/alerts.js';
+import { LeasedChannel, sendOnly } from '../src/scale/channels.js';
 import type { ChannelConfig } from './config.js';
 import { SlackAdapter } from './slack/app.js';
 import { TelegramAdapter } from './telegram/adapter.js';
@@ -67,16 +69,18 @@ export async function createChannels(core: Core, channels: ChannelConfig, slack:
   const adapters: ChannelAdapter[] = [];
 
   if (channels.TELEGRAM_BOT_TOKEN) adapters.push(await createTelegram(core, channels, admin));
-  if (channels.WHATSAPP_MODE === 'web') {
+  if (channels.WHATSAPP_MODE === 'web' && core.role === 'worker') {
+    logger.info('WhatsApp Web replies are left pending for the gateway that holds the session');
+  } else if (channels.WHATSAPP_MODE === 'web') {
     adapters.push(
-      new WhatsAppWebAdapter({
+      leaseWhatsAppWeb(core, channels, new WhatsAppWebAdapter({
         sessionDir: channels.WHATSAPP_SESSION_DIR,
         executablePath: channels.WHATSAPP_CHROMIUM_PATH,
         pairingPhone: channels.WHATSAPP_PAIRING_PHONE,
         maxTextLength: channels.WHATSAPP_MAX_TEXT_LENGTH,
         onAlert: (alert) => logger.error({ alert: alert.code, reason: alert.reason }, `WhatsApp: ${alert.message}`),
         logger: logger.child({ component: 'whatsapp' }),
-      }),
+      })),
     );
   } else if (channels.WHATSAPP_MODE === 'cloud') {
     adapters.push(
@@ -99,7 +103,8 @@ export async function createChannels(core: Core, channels: ChannelConfig, slack:
       }),
     );
   }
-  for (const adapter of adapters) core.addAdapter(adapter);
+  // Workers send on every channel that is a plain HTTP API, but never receive.
+  for (const adapter of adapters) core.addAdapter(core.role === 'worker' ? sendOnly(adapter) : adapter);
 
   if (slack && core.handoff.service) slack.connect({ handoffs: core.handoff.service, admin });
 
@@ -108,6 +113,7 @@ export async function createChannels(core: Core, channels: ChannelConfig, slack:
     slack,
     admin,
     async mount(app) {
+      if (core.role === 'worker') return;
       for (const adapter of adapters) {
         const mountable = adapter as ChannelAdapter & { mount?: (server: FastifyInstance) => void | Promise<void> };
         await mountable.mount?.(app);
@@ -115,15 +121,34 @@ export async function createChannels(core: Core, channels: ChannelConfig, slack:
       slack?.mount(app);
     },
     async start() {
-      await slack?.start();
+      // A worker uses Slack only to post handoff cards; staff actions arrive at the gateways.
+      if (core.role !== 'worker') await slack?.start();
     },
     async stop() {
-      await slack?.stop();
+      if (core.role !== 'worker') await slack?.stop();
     },
   };
 }
 
-async function createTelegram(core: Core, channels: ChannelConfig, admin: AdminCommands): Promise<TelegramAdapter> {
+const shortHash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 16);
+
+/**
+ * In a cluster, WhatsApp Web runs in the one gateway holding its session's lease, and that
+ * gateway also sends the replies that workers left pending for it.
+ */
+function leaseWhatsAppWeb(core: Core, channels: ChannelConfig, adapter: WhatsAppWebAdapter): ChannelAdapter {
+  const cluster = core.cluster;
+  if (!cluster) return adapter;
+  return new LeasedChannel(adapter, {
+    leases: cluster.leases,
+    leaseName: `channel:whatsapp-web:${shortHash(channels.WHATSAPP_SESSION_DIR)}`,
+    sendNeedsLease: true,
+    holderWork: cluster.pendingDelivery(adapter.name, core.store, core.outbox),
+    logger: core.logger.child({ component: 'whatsapp' }),
+  });
+}
+
+async function createTelegram(core: Core, channels: ChannelConfig, admin: AdminCommands): Promise<ChannelAdapter> {
   const aliases = core.ops?.telegramAliases;
   const telegram = new TelegramAdapter({
     token: channels.TELEGRAM_BOT_TOKEN!,
@@ -141,5 +166,11 @@ async function createTelegram(core: Core, channels: ChannelConfig, admin: AdminC
     const reply = await admin.run(user, ctx.match ?? '');
     await ctx.reply(reply.text);
   });
-  return telegram;
+  // Long polling admits one poller per bot token; webhooks are served by every gateway.
+  if (!core.cluster || channels.TELEGRAM_WEBHOOK_URL || core.role === 'worker') return telegram;
+  return new LeasedChannel(telegram, {
+    leases: core.cluster.leases,
+    leaseName: `channel:telegram:${shortHash(channels.TELEGRAM_BOT_TOKEN!)}`,
+    logger: core.logger.child({ component: 'telegram' }),
+  });
 }

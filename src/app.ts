@@ -34,6 +34,10 @@ import { loadFaq } from './providers/rules/faq.js';
 import { RulesProvider } from './providers/rules/rules-provider.js';
 import type { Provider } from './providers/types.js';
 import { DEMO_ACCOUNTS, DEMO_ORDERS } from './store/demo-data.js';
+import { createPgOpsRepositories } from './store/pg/ops.js';
+import { PgStore } from './store/pg/pg-store.js';
+import { Cluster, type ProcessRole } from './scale/cluster.js';
+import { LeaseRunner } from './scale/lease-runner.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/types.js';
 import { createValidator, validatorOptionsFromEnv } from './validate/index.js';
@@ -60,6 +64,8 @@ export interface CoreOptions {
   staffConsole?: StaffConsole;
   /** Destination of alerts besides the log, such as a Slack channel. */
   alertNotifier?: AlertNotifier;
+  /** What this process does in a deployment of several; `gateway` and `worker` need REDIS_URL. Default `all`. */
+  role?: ProcessRole;
 }
 
 /** The core with its parts exposed, so the composition root and tests can reach each one. */
@@ -79,6 +85,9 @@ export interface Core {
   controls: Controls;
   handoff: HandoffWiring;
   ops?: OpsStores;
+  role: ProcessRole;
+  /** Queue, leases and outcome relay on Redis; set when REDIS_URL is. */
+  cluster?: Cluster;
   adapters: Map<string, ChannelAdapter>;
   /** Register a channel before `start()`. */
   addAdapter(adapter: ChannelAdapter): void;
@@ -105,18 +114,41 @@ async function buildTools(config: Config, store: Store, rules: RulesProvider, lo
   return registry;
 }
 
+/** True when `url` names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(url: string): boolean {
+  return url.startsWith('postgres://') || url.startsWith('postgresql://');
+}
+
+async function openStore(config: Config, logger: Logger): Promise<Store> {
+  if (!isPostgresUrl(config.DATABASE_URL)) return new SqliteStore(config.DATABASE_URL);
+  return PgStore.open(config.DATABASE_URL, { schema: config.PG_SCHEMA, poolSize: config.PG_POOL_SIZE, logger });
+}
+
+function opsOf(store: Store): OpsStores | undefined {
+  if (store instanceof SqliteStore) return createOpsRepositories(store.db);
+  if (store instanceof PgStore) return createPgOpsRepositories(store.db);
+  return undefined;
+}
+
 /** Build the core: storage, guard, agent, pipeline, bus, outbox and monitoring. Channels are added by the caller. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { config } = options;
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? new SqliteStore(config.DATABASE_URL);
+  const role = options.role ?? 'all';
+  if (role !== 'all' && (!config.REDIS_URL || !isPostgresUrl(config.DATABASE_URL))) {
+    throw new Error(`role ${role} needs REDIS_URL and a postgres:// DATABASE_URL shared by every process`);
+  }
+  const cluster = config.REDIS_URL
+    ? new Cluster({ env: config, redisUrl: config.REDIS_URL, role, clock, logger: logger.child({ component: 'cluster' }) })
+    : undefined;
+  const store = options.store ?? (await openStore(config, logger));
   const rules = new RulesProvider(loadFaq(config.FAQ_PATH));
   const adapters = new Map<string, ChannelAdapter>();
-  const outbox = new Outbox({ store, adapters, clock, logger });
+  const outbox = new Outbox({ store, adapters, clock, logger, onNoAdapter: cluster && ((row) => cluster.announcePending(row)) });
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   if (config.DEMO_DATA) await store.seedBusinessData(DEMO_ACCOUNTS, DEMO_ORDERS, clock.now());
-  const ops = options.ops ?? (store instanceof SqliteStore ? createOpsRepositories(store.db) : undefined);
+  const ops = options.ops ?? opsOf(store);
 
   const controls = new Controls(logger);
   const health = new ProviderHealth({ ...healthOptionsFromConfig(config), clock, logger });
@@ -124,14 +156,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const guard = createGuard({
     ...guardOptionsFromEnv(config),
     store: ops?.guard,
-    redis: redis ? { client: redis, keyPrefix: 'frontdesk:rl' } : undefined,
+    redis: redis ? { client: redis, keyPrefix: `${config.REDIS_PREFIX}:rl` } : undefined,
     clock,
     logger,
   });
 
   let bus!: MessageBus;
   const handoff = buildHandoff({ config, store, outbox, clock, logger, console: options.staffConsole, repository: ops?.handoffs });
-  const cache = config.CACHE_ENABLED ? createResponseCache(config, { redis, keyPrefix: 'frontdesk:cache', clock }) : undefined;
+  const cache = config.CACHE_ENABLED ? createResponseCache(config, { redis, keyPrefix: `${config.REDIS_PREFIX}:cache`, clock }) : undefined;
   const monitor = new Monitor({
     env: config,
     usageStore: ops?.usage,
@@ -201,8 +233,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     noticeText: (key, locale) => t(locale, `core.${key}`),
     onAction: (action) => actions.handle(action),
     onHandled: (entry) => monitor.recordRequest(toRecord(entry)),
+    queue: cluster?.queueFactory(),
+    onOutcome: cluster && ((outcome) => cluster.relay.publish(outcome)),
+    outcomePollMs: cluster ? config.OUTCOME_POLL_MS : undefined,
   });
 
+  let reminders: LeaseRunner | undefined;
   return {
     config,
     logger,
@@ -219,6 +255,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     controls,
     handoff,
     ops,
+    role,
+    cluster,
     adapters,
     addAdapter(adapter) {
       adapters.set(adapter.name, adapter);
@@ -229,6 +267,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         logger.info({ channel: adapter.name }, 'channel started');
       }
       monitor.start();
+      if (cluster) {
+        // Handoff reminders run in one worker of the cluster, so staff get each reminder once.
+        if (cluster.consumes) {
+          reminders = new LeaseRunner({
+            leases: cluster.leases,
+            name: 'handoff-reminders',
+            start: async () => handoff.start(),
+            stop: async () => handoff.stop(),
+            logger,
+          });
+          reminders.start();
+        }
+        // Recovery in a cluster is a periodic sweep under a lease, not a start-up step.
+        await cluster.start({ bus, store, outbox, adapters });
+        return;
+      }
       handoff.start();
       const recovered = await bus.recover();
       if (recovered.resent > 0 || recovered.requeued > 0) logger.info(recovered, 'recovered unfinished work');
@@ -237,14 +291,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       bus.stopAccepting();
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-      await Promise.race([bus.queue.onIdle(), timeout]);
+      // The in-process queue drains; a Redis worker finishes its running messages and leaves the rest queued.
+      const closed = bus.queue.close().catch((err: unknown) => logger.warn({ err }, 'queue close failed'));
+      if ((await Promise.race([closed.then(() => true), timeout.then(() => false)])) === false) {
+        logger.warn({ graceMs }, 'messages still running at the shutdown deadline; another worker will take them over');
+      }
       clearTimeout(timer);
       for (const adapter of adapters.values()) {
         await adapter.stop().catch((err: unknown) => logger.warn({ err, channel: adapter.name }, 'channel stop failed'));
       }
+      await reminders?.stop();
       handoff.stop();
       monitor.stop();
       health.close();
+      await cluster?.stop();
       redis?.disconnect();
       await store.close();
     },

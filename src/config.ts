@@ -5,6 +5,7 @@ import { guardEnv } from './guard/config.js';
 import { handoffEnv } from './handoff/config.js';
 import { monitorEnv } from './monitor/config.js';
 import { providersEnv } from './providers/config.js';
+import { scaleEnv } from './scale/config.js';
 import { validateEnv } from './validate/config.js';
 
 const int = (defaultValue: number, min = 0) => z.coerce.number().int().min(min).default(defaultValue);
@@ -44,7 +45,7 @@ const coreEnv = z.object({
   VALIDATOR_HANDOFF_AFTER: int(3, 1),
 });
 
-const coreSchemas = [coreEnv, providersEnv, guardEnv, contextEnv, validateEnv, monitorEnv, cacheEnv, handoffEnv] as const;
+const coreSchemas = [coreEnv, providersEnv, guardEnv, contextEnv, validateEnv, monitorEnv, cacheEnv, handoffEnv, scaleEnv] as const;
 
 type Parsed<T extends readonly z.ZodType[]> = T extends readonly [infer Head extends z.ZodType, ...infer Rest extends z.ZodType[]]
   ? z.infer<Head> & Parsed<Rest>

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { InboundRow, OutboundDraft, OutboundRow, RequestLogEntry, Store } from '../store/types.js';
 import type { Outbox } from './outbox.js';
-import { ConversationQueue } from './queue.js';
+import { ConversationQueue, type WorkQueue } from './queue.js';
 import type { AcceptResult, ChannelAction, ChannelAdapter, InboundMessage, InboundSink } from './types.js';
 
 /** Decision of the pipeline for one inbound message. */
@@ -32,11 +32,20 @@ export interface Outcome {
   retryAfterMs?: number;
 }
 
-interface Job {
+/** One queued inbound message; plain JSON, so a queue shared by several processes can carry it. */
+export interface BusJob {
   messageId: number;
   conversationId: string;
   enqueuedAt: number;
 }
+
+type Job = BusJob;
+
+/** Builds the bus's queue around the bus's own job runner, such as a Redis queue for several processes. */
+export type QueueFactory = (
+  run: (job: BusJob) => Promise<void>,
+  onError: (error: unknown, job: BusJob) => void,
+) => WorkQueue<BusJob>;
 
 export interface MessageBusOptions {
   store: Store;
@@ -53,6 +62,15 @@ export interface MessageBusOptions {
   onAction?: (action: ChannelAction) => Promise<void>;
   /** Called with the request-log line of every handled message, after its replies were sent. */
   onHandled?: (entry: RequestLogEntry) => void;
+  /** Queue to use in place of the in-process ConversationQueue. */
+  queue?: QueueFactory;
+  /** Called with every outcome this process computed, such as to publish it to other processes. */
+  onOutcome?: (outcome: Outcome) => void;
+  /**
+   * When set, `waitForOutcome` also reads the store at this interval, in ms. Used when another
+   * process computes outcomes, so a lost notification delays a caller instead of hanging it.
+   */
+  outcomePollMs?: number;
 }
 
 /**
@@ -60,18 +78,17 @@ export interface MessageBusOptions {
  * per-conversation order, writes replies to the outbox and tells waiting callers the outcome.
  */
 export class MessageBus implements InboundSink {
-  readonly queue: ConversationQueue<Job>;
+  readonly queue: WorkQueue<Job>;
   private readonly waiters = new Map<number, Array<(outcome: Outcome) => void>>();
   private accepting = true;
 
   constructor(private readonly options: MessageBusOptions) {
-    this.queue = new ConversationQueue<Job>({
-      concurrency: options.concurrency,
-      maxPending: options.maxPending,
-      run: (job) => this.process(job),
-      onError: (error, job) =>
-        options.logger.error({ err: error, messageId: job.messageId }, 'message processing failed'),
-    });
+    const run = (job: Job) => this.process(job);
+    const onError = (error: unknown, job: Job) =>
+      options.logger.error({ err: error, messageId: job.messageId }, 'message processing failed');
+    this.queue = options.queue
+      ? options.queue(run, onError)
+      : new ConversationQueue<Job>({ concurrency: options.concurrency, maxPending: options.maxPending, run, onError });
   }
 
   async accept(message: InboundMessage): Promise<AcceptResult> {
@@ -83,11 +100,16 @@ export class MessageBus implements InboundSink {
       logger.info({ ...ids, channel: message.channel }, 'duplicate message ignored');
       return { status: 'duplicate', ...ids };
     }
-    if (!this.accepting || !this.queue.push(stored.conversationId, { ...ids, enqueuedAt: now })) {
+    if (!this.accepting || !(await this.push(stored.conversationId, { ...ids, enqueuedAt: now }))) {
       await this.answerBusy(stored.messageId, message.sender.locale ?? 'en');
       return { status: 'busy', ...ids };
     }
     return { status: 'accepted', ...ids };
+  }
+
+  /** Push without an extra await for the in-process queue, whose answer is synchronous. */
+  private push(key: string, job: Job): boolean | Promise<boolean> {
+    return this.queue.push(key, job);
   }
 
   async action(action: ChannelAction): Promise<void> {
@@ -107,12 +129,14 @@ export class MessageBus implements InboundSink {
     list.push(settle);
     this.waiters.set(messageId, list);
     const timer = setTimeout(() => settle(undefined), timeoutMs);
+    const poll = this.pollOutcome(messageId, settle);
 
     // Registered before looking, so an outcome that lands in between is not missed.
     const finished = await this.storedOutcome(messageId);
     if (finished) settle(finished);
     const outcome = await promise;
     clearTimeout(timer);
+    clearInterval(poll);
     const remaining = (this.waiters.get(messageId) ?? []).filter((fn) => fn !== settle);
     if (remaining.length > 0) this.waiters.set(messageId, remaining);
     else this.waiters.delete(messageId);
@@ -127,8 +151,30 @@ export class MessageBus implements InboundSink {
     return toOutcome(inbound.id, inbound.conversationId, inbound.outcome ?? 'unknown', replies);
   }
 
-  private notify(outcome: Outcome): void {
+  private pollOutcome(messageId: number, settle: (outcome: Outcome) => void): NodeJS.Timeout | undefined {
+    const { outcomePollMs, logger } = this.options;
+    if (outcomePollMs === undefined) return undefined;
+    return setInterval(() => {
+      this.storedOutcome(messageId).then(
+        (outcome) => outcome && settle(outcome),
+        (error: unknown) => logger.warn({ err: error, messageId }, 'outcome poll failed'),
+      );
+    }, outcomePollMs);
+  }
+
+  /** Hand an outcome computed by another process to the callers waiting here. */
+  receiveOutcome(outcome: Outcome): void {
     for (const settle of this.waiters.get(outcome.messageId) ?? []) settle(outcome);
+  }
+
+  /** True while a caller in this process waits for the outcome of `messageId`. */
+  isWaitingFor(messageId: number): boolean {
+    return this.waiters.has(messageId);
+  }
+
+  private notify(outcome: Outcome): void {
+    this.receiveOutcome(outcome);
+    this.options.onOutcome?.(outcome);
   }
 
   /**
@@ -144,7 +190,7 @@ export class MessageBus implements InboundSink {
     const open = await store.listOpenInbound();
     let requeued = 0;
     for (const message of open) {
-      while (!this.queue.push(message.conversationId, { ...message, messageId: message.id, enqueuedAt: clock.now() })) {
+      while (!(await this.push(message.conversationId, { ...message, messageId: message.id, enqueuedAt: clock.now() }))) {
         await this.queue.onIdle();
       }
       requeued += 1;

@@ -14,6 +14,8 @@ export interface OutboxOptions {
   /** First backoff between attempts; doubled each time. */
   baseBackoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Called for a reply left pending because no adapter of its channel runs in this process. */
+  onNoAdapter?: (row: OutboundRow) => void;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -56,7 +58,8 @@ export class Outbox {
     }
     const adapter = adapters.get(row.channel);
     if (!adapter) {
-      logger.warn({ outboundId: row.id, channel: row.channel }, 'reply left pending: channel not running');
+      if (this.options.onNoAdapter) this.options.onNoAdapter(row);
+      else logger.warn({ outboundId: row.id, channel: row.channel }, 'reply left pending: channel not running');
       return false;
     }
 

@@ -6,6 +6,23 @@
  * Lanes take turns: when a job finishes, its lane goes to the back of the ready list, so one
  * busy conversation cannot starve the others.
  */
+/**
+ * The work queue the message bus depends on: per-conversation FIFO lanes, bounded in size.
+ * The in-process ConversationQueue answers `push` synchronously; a queue shared by several
+ * processes (src/scale/redis-queue.ts) answers through a promise.
+ */
+export interface WorkQueue<T> {
+  /** Jobs queued or running, as far as this process knows. */
+  readonly depth: number;
+  readonly capacity: number;
+  /** Add a job to the lane of `key`; false, and nothing queued, when the queue is full. */
+  push(key: string, job: T): boolean | Promise<boolean>;
+  /** Resolve once nothing is queued or running. */
+  onIdle(): Promise<void>;
+  /** Stop taking jobs for this process and resolve once the ones it runs have finished. */
+  close(): Promise<void>;
+}
+
 export interface ConversationQueueOptions<T> {
   /** Jobs running at once across all conversations. */
   concurrency: number;
@@ -16,7 +33,7 @@ export interface ConversationQueueOptions<T> {
   onError?: (error: unknown, job: T) => void;
 }
 
-export class ConversationQueue<T> {
+export class ConversationQueue<T> implements WorkQueue<T> {
   private readonly lanes = new Map<string, T[]>();
   private ready: string[] = [];
   private readyHead = 0;
@@ -61,6 +78,11 @@ export class ConversationQueue<T> {
   onIdle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Wait until every queued job has run; the in-process queue has nothing to hand back. */
+  close(): Promise<void> {
+    return this.onIdle();
   }
 
   private pump(): void {

@@ -24,6 +24,16 @@ export const scaleEnv = z.object({
   REDIS_QUEUE_REPAIR_INTERVAL_MS: int(30_000, 1000),
   /** Lifetime of a channel lease without renewal, in ms; takeover happens about this long after a holder dies. */
   LEASE_TTL_MS: int(10_000, 100),
+  /** How often a gateway re-reads the store for an outcome it waits for, in case a notification was lost, in ms. */
+  OUTCOME_POLL_MS: int(1000, 10),
+  /** How often workers look for messages and replies left behind by a dead process, in ms. */
+  RECOVERY_INTERVAL_MS: int(60_000, 100),
+  /** Age after which an open message or a pending reply counts as left behind, in ms. */
+  RECOVERY_GRACE_MS: int(30_000, 0),
+  /** How often the WhatsApp Web gateway sweeps replies that workers left pending for it, in ms. */
+  PENDING_SWEEP_MS: int(5000, 100),
+  /** How long SIGTERM waits for running messages before closing connections, in ms. */
+  SHUTDOWN_GRACE_MS: int(10_000, 0),
 });
 
 export type ScaleEnv = z.infer<typeof scaleEnv>;

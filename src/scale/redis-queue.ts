@@ -43,6 +43,8 @@ export interface RedisConversationQueueOptions<T> {
   maxPending: number;
   /** When set, this process also consumes: it runs up to `concurrency` conversations at once. */
   run?: (job: T) => Promise<void>;
+  /** With `run`: wait for `consume()` instead of consuming from construction on. Default false. */
+  deferConsuming?: boolean;
   /** Conversations this process runs at once. Default 16. */
   concurrency?: number;
   /** Called when `run` rejects; the entry is removed all the same. */
@@ -85,7 +87,7 @@ export class RedisConversationQueue<T> {
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.queue = new Queue(QUEUE_NAME, { connection: this.redis, prefix: `${this.prefix}:bull` });
     this.queue.on('error', (error) => this.logger.error({ err: error }, 'redis queue connection failed'));
-    if (options.run) this.startWorker(options.run);
+    if (options.run && !options.deferConsuming) this.startWorker(options.run);
   }
 
   /** Entries queued or running across all processes, as last seen by this process. */
@@ -121,6 +123,17 @@ export class RedisConversationQueue<T> {
     if (status === -1) return false;
     if (status === 1) await this.addOwnerJob(key, candidate);
     return true;
+  }
+
+  /** Start consuming when the queue was built with `run` and `deferConsuming`; later calls do nothing. */
+  consume(): void {
+    if (this.options.run && !this.worker) this.startWorker(this.options.run);
+  }
+
+  /** Jobs in the lane of `key`, oldest first, including the one running; for recovery sweeps. */
+  async laneJobs(key: string): Promise<T[]> {
+    const entries = await this.redis.lrange(this.laneKey('lane', key), 0, -1);
+    return entries.map((entry) => (JSON.parse(entry) as LaneEntry<T>).job);
   }
 
   /** Resolve once no entry is queued or running in any process. */

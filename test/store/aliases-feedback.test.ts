@@ -13,6 +13,7 @@ import {
   type TelegramAliasStore,
 } from '../../src/store/sqlite/telegram-alias-store.js';
 import { tempDatabase, type TempDatabase } from './helpers.js';
+import { pgAvailable, pgOpsFactory } from './pg-helpers.js';
 
 const AT = Date.UTC(2026, 0, 5, 10);
 
@@ -27,15 +28,19 @@ function sqliteDb() {
   return database.open().db;
 }
 
-const aliasStores: Array<[string, () => TelegramAliasStore]> = [
+const pgOps = pgOpsFactory();
+const aliasStores: Array<[string, () => TelegramAliasStore | Promise<TelegramAliasStore>]> = [
   ['InMemoryTelegramAliasStore', () => new InMemoryTelegramAliasStore()],
   ['SqliteTelegramAliasStore', () => new SqliteTelegramAliasStore(sqliteDb())],
+  ...(pgAvailable
+    ? [['PgTelegramAliasStore', async () => (await pgOps()).telegramAliases] as [string, () => Promise<TelegramAliasStore>]]
+    : []),
 ];
 
 describe.each(aliasStores)('%s', (_name, createStore) => {
   let store: TelegramAliasStore;
-  beforeEach(() => {
-    store = createStore();
+  beforeEach(async () => {
+    store = await createStore();
   });
 
   it('lists aliases in migration order', async () => {
@@ -79,15 +84,16 @@ function entry(overrides: Partial<FeedbackEntry> = {}): FeedbackEntry {
   };
 }
 
-const feedbackStores: Array<[string, () => FeedbackStore]> = [
+const feedbackStores: Array<[string, () => FeedbackStore | Promise<FeedbackStore>]> = [
   ['InMemoryFeedbackStore', () => new InMemoryFeedbackStore()],
   ['SqliteFeedbackStore', () => new SqliteFeedbackStore(sqliteDb())],
+  ...(pgAvailable ? [['PgFeedbackStore', async () => (await pgOps()).feedback] as [string, () => Promise<FeedbackStore>]] : []),
 ];
 
 describe.each(feedbackStores)('%s', (_name, createStore) => {
   let store: FeedbackStore;
-  beforeEach(() => {
-    store = createStore();
+  beforeEach(async () => {
+    store = await createStore();
   });
 
   it('lists entries since a time, oldest first', async () => {

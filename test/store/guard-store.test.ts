@@ -8,6 +8,7 @@ import { MemoryGuardStore, type AuditEntry, type BlockEntry, type GuardStore } f
 import { SqliteGuardStore } from '../../src/store/sqlite/guard-store.js';
 import type { InboundMessage } from '../../src/bus/types.js';
 import { tempDatabase, type TempDatabase } from './helpers.js';
+import { pgAvailable, pgOpsFactory } from './pg-helpers.js';
 
 const AT = Date.UTC(2026, 0, 5, 10);
 
@@ -21,7 +22,8 @@ afterEach(() => {
   database = undefined;
 });
 
-const implementations: Array<[string, () => GuardStore]> = [
+const pgOps = pgOpsFactory();
+const implementations: Array<[string, () => GuardStore | Promise<GuardStore>]> = [
   ['MemoryGuardStore', () => new MemoryGuardStore()],
   [
     'SqliteGuardStore',
@@ -30,12 +32,13 @@ const implementations: Array<[string, () => GuardStore]> = [
       return new SqliteGuardStore(database.open().db);
     },
   ],
+  ...(pgAvailable ? [['PgGuardStore', async () => (await pgOps()).guard] as [string, () => Promise<GuardStore>]] : []),
 ];
 
 describe.each(implementations)('%s', (_name, createStore) => {
   let store: GuardStore;
-  beforeEach(() => {
-    store = createStore();
+  beforeEach(async () => {
+    store = await createStore();
   });
 
   it('returns an empty policy for an unknown sender', async () => {

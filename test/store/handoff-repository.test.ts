@@ -9,6 +9,7 @@ import { RecordError } from '../../src/store/sqlite/errors.js';
 import { SqliteHandoffRepository } from '../../src/store/sqlite/handoff-repository.js';
 import { MemoryStates, RecordingConsole, RecordingSender } from '../handoff/ports.js';
 import { tempDatabase, type TempDatabase } from './helpers.js';
+import { pgAvailable, pgOpsFactory } from './pg-helpers.js';
 
 const OPENED = Date.UTC(2026, 0, 5, 10);
 const MINUTE = 60_000;
@@ -47,7 +48,8 @@ afterEach(() => {
   database = undefined;
 });
 
-const implementations: Array<[string, () => HandoffRepository]> = [
+const pgOps = pgOpsFactory();
+const implementations: Array<[string, () => HandoffRepository | Promise<HandoffRepository>]> = [
   ['InMemoryHandoffRepository', () => new InMemoryHandoffRepository()],
   [
     'SqliteHandoffRepository',
@@ -56,12 +58,15 @@ const implementations: Array<[string, () => HandoffRepository]> = [
       return new SqliteHandoffRepository(database.open().db);
     },
   ],
+  ...(pgAvailable
+    ? [['PgHandoffRepository', async () => (await pgOps()).handoffs] as [string, () => Promise<HandoffRepository>]]
+    : []),
 ];
 
 describe.each(implementations)('%s', (_name, createRepository) => {
   let repository: HandoffRepository;
-  beforeEach(() => {
-    repository = createRepository();
+  beforeEach(async () => {
+    repository = await createRepository();
   });
 
   it('returns a minimal record as inserted', async () => {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BudgetGuard, InMemoryUsageStore, utcDay, type UsageStore } from '../../src/monitor/budget.js';
 import { SqliteUsageStore } from '../../src/store/sqlite/usage-store.js';
 import { tempDatabase, type TempDatabase } from './helpers.js';
+import { pgAvailable, pgOpsFactory } from './pg-helpers.js';
 
 const DAY1 = Date.UTC(2026, 0, 5, 10);
 const DAY2 = Date.UTC(2026, 0, 6, 0, 1);
@@ -13,7 +14,8 @@ afterEach(() => {
   database = undefined;
 });
 
-const implementations: Array<[string, () => UsageStore]> = [
+const pgOps = pgOpsFactory();
+const implementations: Array<[string, () => UsageStore | Promise<UsageStore>]> = [
   ['InMemoryUsageStore', () => new InMemoryUsageStore()],
   [
     'SqliteUsageStore',
@@ -22,12 +24,13 @@ const implementations: Array<[string, () => UsageStore]> = [
       return new SqliteUsageStore(database.open().db);
     },
   ],
+  ...(pgAvailable ? [['PgUsageStore', async () => (await pgOps()).usage] as [string, () => Promise<UsageStore>]] : []),
 ];
 
 describe.each(implementations)('%s', (_name, createStore) => {
   let store: UsageStore;
-  beforeEach(() => {
-    store = createStore();
+  beforeEach(async () => {
+    store = await createStore();
   });
 
   it('returns undefined before any usage', async () => {
