@@ -72,14 +72,13 @@ export function extractValues(text: string, locale?: string): ExtractedValue[] {
     if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
   }
   memo.set(key, values);
-  // A fresh array each call: callers may sort or filter it. The values themselves are never changed.
+  // Each call gets its own array because callers may sort it. The value objects are shared, so callers must not modify them.
   return values.slice();
 }
 
 /**
- * Results of `extractValues` by locale and text. One message's text is scanned by the agent,
- * the validator (knowledge texts and every customer message of the history, each time), and
- * the context manager; the same FAQ answers are scanned on every message.
+ * Results of `extractValues` by locale and text. The agent, the validator and the context
+ * manager scan the same message texts, and the validator scans every FAQ answer on each message.
  */
 const memo = new Map<string, ExtractedValue[]>();
 const MEMO_LIMIT = 2_000;
