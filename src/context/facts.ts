@@ -81,7 +81,7 @@ export function hasKeyFacts(text: string): boolean {
 }
 
 /**
- * Answers of `hasKeyFacts` by text, oldest first. Importance scoring asks about every message
+ * Results of `hasKeyFacts` by text, oldest first. Importance scoring checks every message
  * of the history again on each new message, and twice for small talk.
  */
 const factFlags = new Map<string, boolean>();
