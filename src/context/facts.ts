@@ -70,5 +70,21 @@ export function extractKeyFacts(text: string): string[] {
 
 /** True when the text carries at least one key fact. */
 export function hasKeyFacts(text: string): boolean {
-  return extractKeyFacts(text).length > 0;
+  if (text.length > FACT_FLAGS_MAX_TEXT) return extractKeyFacts(text).length > 0;
+  let found = factFlags.get(text);
+  if (found === undefined) {
+    found = extractKeyFacts(text).length > 0;
+    if (factFlags.size >= FACT_FLAGS_LIMIT) factFlags.delete(factFlags.keys().next().value!);
+    factFlags.set(text, found);
+  }
+  return found;
 }
+
+/**
+ * Results of `hasKeyFacts` by text, oldest first. Importance scoring checks every message
+ * of the history again on each new message, and twice for small talk.
+ */
+const factFlags = new Map<string, boolean>();
+const FACT_FLAGS_LIMIT = 2_000;
+/** Longer texts are scanned each time rather than kept in memory. */
+const FACT_FLAGS_MAX_TEXT = 4_000;

@@ -94,6 +94,11 @@ export class BudgetGuard {
   async recordUsage(customerId: string, at: number, tokens: number, costUsd: number): Promise<void> {
     if (tokens === 0 && costUsd === 0) return;
     const day = utcDay(at);
+    if (!this.enabled) {
+      // Without a budget nothing can be crossed, so the reads for the log line are skipped.
+      await this.store.add(customerId, day, tokens, costUsd);
+      return;
+    }
     const before = await this.store.get(customerId, day);
     await this.store.add(customerId, day, tokens, costUsd);
     const after = await this.store.get(customerId, day);

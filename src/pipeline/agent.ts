@@ -15,7 +15,7 @@ import type { ProviderHealth } from '../providers/health.js';
 import type { RetryPolicy } from '../providers/retry.js';
 import type { RulesProvider } from '../providers/rules/rules-provider.js';
 import type { GenerateRequest, Provider } from '../providers/types.js';
-import type { ConversationRow, InboundRow, RequestLogEntry, Store } from '../store/types.js';
+import type { ConversationRow, InboundRow, MessageRow, RequestLogEntry, Store } from '../store/types.js';
 import { likelyLanguages } from '../text/language.js';
 import { extractValues } from '../text/values.js';
 import type { Validate } from '../validate/index.js';
@@ -52,6 +52,9 @@ export type AgentResult =
 /** Rejections that a crafted message can provoke, as opposed to a model's own invention. */
 const INPUT_CAUSED = new Set(['system_prompt_leak', 'sensitive_secret', 'sensitive_card', 'sensitive_ssn', 'sensitive_cpf', 'lookalike_characters']);
 
+/** Stored messages the agent reads as the conversation's history. */
+export const HISTORY_ROWS = 60;
+
 /** Kinds of values that make a question about one customer; such questions skip the cache. */
 const PERSONAL_KINDS = new Set(['order_id', 'account_id', 'email', 'phone', 'money']);
 
@@ -62,8 +65,12 @@ export class Agent {
     this.kbVersion = options.rules.faq.version;
   }
 
-  /** Produce an answer or a handoff for `inbound`, whose text the guard cleaned into `text`. */
-  async respond(conversation: ConversationRow, inbound: InboundRow, text: string, rulesOnly: boolean): Promise<AgentResult> {
+  /**
+   * Produce an answer or a handoff for `inbound`, whose text the guard cleaned into `text`.
+   * `rows` are the conversation's newest `HISTORY_ROWS` messages up to `inbound`, when the
+   * caller has already read them; otherwise they are read here.
+   */
+  async respond(conversation: ConversationRow, inbound: InboundRow, text: string, rulesOnly: boolean, rows?: MessageRow[]): Promise<AgentResult> {
     const locale = resolveLocale(conversation.locale);
     const cacheable = !rulesOnly && this.options.cache !== undefined && !conversation.personal;
     const personalQuestion = extractValues(text).some((value) => PERSONAL_KINDS.has(value.kind));
@@ -74,7 +81,7 @@ export class Agent {
     }
 
     const llms = rulesOnly ? [] : this.options.llms;
-    const history = await this.history(conversation, inbound, text);
+    const history = toHistory(rows ?? (await this.options.store.listMessages(conversation.id, HISTORY_ROWS, inbound.id)), inbound, text);
     const customerMessages = history.filter((m) => m.role === 'user').map((m) => m.content);
     const rejections: string[] = [];
     const validate: TurnValidate = (candidate, facts) => {
@@ -146,19 +153,6 @@ export class Agent {
     };
   }
 
-  /** The conversation so far as the context manager expects it, ending with the current message. */
-  private async history(conversation: ConversationRow, inbound: InboundRow, text: string): Promise<HistoryMessage[]> {
-    const rows = await this.options.store.listMessages(conversation.id, 60, inbound.id);
-    return rows
-      .filter((row) => row.text.length > 0)
-      .map((row) => ({
-        id: row.id,
-        role: row.direction === 'in' ? ('user' as const) : ('assistant' as const),
-        content: row.id === inbound.id ? text : row.text,
-        createdAt: row.createdAt,
-      }));
-  }
-
   private async prepareContext(conversation: ConversationRow, history: HistoryMessage[], primary: Provider): Promise<PreparedContext> {
     const provider = primary.name === 'anthropic' ? 'anthropic' : 'openai';
     const toolTokens = Math.ceil(JSON.stringify(this.options.tools.specs()).length / 3);
@@ -222,6 +216,18 @@ export class Agent {
     }
     return { kind: 'answer', text: answer, log };
   }
+}
+
+/** Convert stored rows to the history the context manager expects, ending with the current message. */
+function toHistory(rows: MessageRow[], inbound: InboundRow, text: string): HistoryMessage[] {
+  return rows
+    .filter((row) => row.text.length > 0)
+    .map((row) => ({
+      id: row.id,
+      role: row.direction === 'in' ? ('user' as const) : ('assistant' as const),
+      content: row.id === inbound.id ? text : row.text,
+      createdAt: row.createdAt,
+    }));
 }
 
 /**

@@ -8,8 +8,8 @@ import type { TranscriptLine } from '../handoff/types.js';
 import { t } from '../i18n.js';
 import type { Logger } from '../log.js';
 import type { RulesProvider } from '../providers/rules/rules-provider.js';
-import type { ConversationRow, InboundRow, OutboundDraft, RequestLogEntry, Store } from '../store/types.js';
-import type { Agent } from './agent.js';
+import type { ConversationRow, InboundRow, MessageRow, OutboundDraft, RequestLogEntry, Store } from '../store/types.js';
+import { HISTORY_ROWS, type Agent } from './agent.js';
 import type { HandoffRouter } from './handoff.js';
 
 /** Button ids of the feedback buttons under an answer. */
@@ -74,10 +74,12 @@ export class Pipeline {
     const base: Partial<RequestLogEntry> = { rateLimitOutcome: 'allowed' };
 
     if (rules.wantsPerson(text)) return this.handOff(conversation, inbound, 'customer_requested', base);
-    if (await this.frustrated(conversation, inbound)) return this.handOff(conversation, inbound, 'frustrated', base);
+    // One read serves the frustration check and the agent's history.
+    const rows = await this.options.store.listMessages(conversation.id, HISTORY_ROWS, inbound.id);
+    if (frustrated(rows)) return this.handOff(conversation, inbound, 'frustrated', base);
 
     const rulesOnly = this.options.isPaused() || ((await this.options.isOverBudget?.(inbound.customerId)) ?? false);
-    const result = await agent.respond(conversation, inbound, text, rulesOnly);
+    const result = await agent.respond(conversation, inbound, text, rulesOnly, rows);
     const log = { ...base, ...result.log };
     if (result.kind === 'handoff') return this.handOff(conversation, inbound, result.reason, log);
 
@@ -88,12 +90,6 @@ export class Pipeline {
         ]
       : undefined;
     return { outcome: 'answer', replies: [{ kind: 'answer', text: result.text, buttons }], log };
-  }
-
-  private async frustrated(conversation: ConversationRow, inbound: InboundRow): Promise<boolean> {
-    const rows = await this.options.store.listMessages(conversation.id, 10, inbound.id);
-    const lines: TranscriptLine[] = rows.map((row) => ({ role: row.direction === 'in' ? 'customer' : 'bot', text: row.text }));
-    return isFrustrated(lines);
   }
 
   private async handOff(
@@ -110,6 +106,23 @@ export class Pipeline {
     const errorType = reason === 'all_providers_failed' ? 'all_providers_failed' : log.errorType;
     return { outcome: 'handoff', replies, log: { ...log, fallbackLevel: 3, errorType } };
   }
+}
+
+/** Messages the frustration check reads: the newest of the conversation up to the current one. */
+const FRUSTRATION_ROWS = 10;
+
+/**
+ * Return true when the newest `FRUSTRATION_ROWS` of `rows` sound frustrated. The newest by id
+ * are picked and keep their order in `rows`, so they match what `listMessages` returns for that limit.
+ */
+function frustrated(rows: MessageRow[]): boolean {
+  let recent = rows;
+  if (rows.length > FRUSTRATION_ROWS) {
+    const cutoff = rows.map((row) => row.id).sort((a, b) => b - a)[FRUSTRATION_ROWS - 1]!;
+    recent = rows.filter((row) => row.id >= cutoff);
+  }
+  const lines: TranscriptLine[] = recent.map((row) => ({ role: row.direction === 'in' ? 'customer' : 'bot', text: row.text }));
+  return isFrustrated(lines);
 }
 
 /** The message as the guard sees it: the customer's platform id and the stored text and attachments. */

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { InboundMessage } from '../bus/types.js';
 import { openSqlite, type OpenedDatabase, type SqliteDb } from './db.js';
@@ -62,23 +63,55 @@ function toOutbound(row: MessageRecord): OutboundRow {
   };
 }
 
+/** Return the values of a request-log row, with the column default for each field the entry leaves out. */
+function requestLogParams(log: RequestLogEntry): Record<string, unknown> {
+  return {
+    messageId: log.messageId,
+    conversationId: log.conversationId,
+    channel: log.channel,
+    customerId: log.customerId,
+    receivedAt: log.receivedAt,
+    finishedAt: log.finishedAt,
+    endToEndMs: log.endToEndMs,
+    queueWaitMs: log.queueWaitMs,
+    providerMs: log.providerMs ?? null,
+    provider: log.provider ?? null,
+    model: log.model ?? null,
+    fallbackLevel: log.fallbackLevel ?? null,
+    tokensIn: log.tokensIn ?? 0,
+    tokensOut: log.tokensOut ?? 0,
+    costUsd: log.costUsd ?? 0,
+    cacheHit: log.cacheHit ?? false,
+    validatorOutcome: log.validatorOutcome ?? null,
+    validatorReasons: log.validatorReasons ? JSON.stringify(log.validatorReasons) : null,
+    rateLimitOutcome: log.rateLimitOutcome ?? null,
+    outcome: log.outcome,
+    errorType: log.errorType ?? null,
+  };
+}
+
 /** The embedded store: one SQLite file, writes in IMMEDIATE transactions. */
 export class SqliteStore implements Store {
   readonly db: SqliteDb;
   private readonly opened: OpenedDatabase;
   private readonly statements: StoreStatements;
   private readonly upserts: ReturnType<typeof prepareUpserts>;
+  private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   constructor(url: string) {
     this.opened = openSqlite(url);
     this.db = this.opened.db;
     this.statements = prepareStatements(this.db);
     this.upserts = prepareUpserts(this.db);
+    // One native transaction function for every write: drizzle's `transaction` builds a new
+    // one, with its wrappers, on each call.
+    this.transaction = this.opened.sqlite.transaction((fn: () => unknown) => fn());
   }
 
   /** Run `fn` in a transaction that takes the write lock at BEGIN, so it never fails midway on SQLITE_BUSY. */
   private write<T>(fn: (tx: SqliteDb) => T): T {
-    return this.db.transaction((tx) => fn(tx as unknown as SqliteDb), { behavior: 'immediate' });
+    // Queries built on `this.db` run on the same connection, so they are part of the transaction.
+    return this.transaction.immediate(() => fn(this.db)) as T;
   }
 
   async acceptInbound(message: InboundMessage, now: number): Promise<AcceptedInbound> {
@@ -196,14 +229,7 @@ export class SqliteStore implements Store {
           })!,
       );
 
-      if (log) {
-        tx.insert(requestLog)
-          .values({
-            ...log,
-            validatorReasons: log.validatorReasons ? JSON.stringify(log.validatorReasons) : null,
-          })
-          .run();
-      }
+      if (log) statements.insertRequestLog.run(requestLogParams(log));
       return rows.map(toOutbound);
     });
   }

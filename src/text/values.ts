@@ -61,8 +61,29 @@ export const GROUNDED_KINDS: readonly ValueKind[] = [
  * //  { kind: 'date', normalized: 'xxxx-03-03', ... }]
  */
 export function extractValues(text: string, locale?: string): ExtractedValue[] {
-  return extractFromNormalized(normalizeForAnalysis(text), locale);
+  if (text.length > MEMO_MAX_TEXT) return extractFromNormalized(normalizeForAnalysis(text), locale);
+  const key = `${locale ?? ''}\u0000${text}`;
+  let values = memo.get(key);
+  if (values) {
+    // Re-inserting keeps the Map's order an LRU order: the oldest key is the least recently used.
+    memo.delete(key);
+  } else {
+    values = extractFromNormalized(normalizeForAnalysis(text), locale);
+    if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+  }
+  memo.set(key, values);
+  // Each call gets its own array because callers may sort it. The value objects are shared, so callers must not modify them.
+  return values.slice();
 }
+
+/**
+ * Results of `extractValues` by locale and text. The agent, the validator and the context
+ * manager scan the same message texts, and the validator scans every FAQ answer on each message.
+ */
+const memo = new Map<string, ExtractedValue[]>();
+const MEMO_LIMIT = 2_000;
+/** Longer texts are scanned each time rather than kept in memory. */
+const MEMO_MAX_TEXT = 4_000;
 
 /** Same as `extractValues` for text already passed through `normalizeForAnalysis`. */
 export function extractFromNormalized(normalized: string, locale?: string): ExtractedValue[] {

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { and, desc, eq, sql } from 'drizzle-orm';
 
 import type {
@@ -12,7 +13,6 @@ import type {
 import type { SenderKey } from '../../guard/types.js';
 import type { SqliteDb } from '../db.js';
 import { guardAllowlist, guardAudit, guardBlocks, guardLimitOverrides } from '../ops-schema.js';
-import { readSnapshot } from './transaction.js';
 
 /** Number of audit entries `listAudit` returns when the caller sets no limit. */
 const DEFAULT_AUDIT_LIMIT = 100;
@@ -22,26 +22,14 @@ const DEFAULT_AUDIT_LIMIT = 100;
  * guard_audit. Every write is one statement, so several processes can share the file.
  */
 export class SqliteGuardStore implements GuardStore {
+  /** Built on first use, because `getPolicy` runs for every message. */
+  private policyReader: ((sender: SenderKey) => SenderPolicy) | undefined;
+
   constructor(private readonly db: SqliteDb) {}
 
   async getPolicy(sender: SenderKey): Promise<SenderPolicy> {
-    return readSnapshot(this.db, (tx) => {
-      const policy: SenderPolicy = {};
-      const block = tx.select().from(guardBlocks).where(eq(guardBlocks.sender, sender)).get();
-      const allow = tx.select().from(guardAllowlist).where(eq(guardAllowlist.sender, sender)).get();
-      const limit = tx.select().from(guardLimitOverrides).where(eq(guardLimitOverrides.sender, sender)).get();
-      if (block) policy.block = toBlock(block);
-      if (allow) policy.allow = { sender: allow.sender, by: allow.allowedBy, at: allow.allowedAt };
-      if (limit) {
-        policy.limit = {
-          sender: limit.sender,
-          points: JSON.parse(limit.points) as Record<string, number>,
-          by: limit.setBy,
-          at: limit.setAt,
-        };
-      }
-      return policy;
-    });
+    this.policyReader ??= preparePolicyReader(this.db);
+    return this.policyReader(sender);
   }
 
   /** Insert or replace the block of `entry.sender`, including its `noticeSent` flag. */
@@ -127,4 +115,35 @@ export class SqliteGuardStore implements GuardStore {
 
 function toBlock(row: typeof guardBlocks.$inferSelect): BlockEntry {
   return { sender: row.sender, by: row.blockedBy, reason: row.reason, at: row.blockedAt, noticeSent: row.noticeSent };
+}
+
+/**
+ * Build the reader of one sender's policy: three prepared selects in one read transaction,
+ * so that they see one snapshot even while another connection writes between them.
+ */
+function preparePolicyReader(db: SqliteDb): (sender: SenderKey) => SenderPolicy {
+  const bySender = sql.placeholder('sender');
+  const block = db.select().from(guardBlocks).where(eq(guardBlocks.sender, bySender)).prepare();
+  const allow = db.select().from(guardAllowlist).where(eq(guardAllowlist.sender, bySender)).prepare();
+  const limit = db.select().from(guardLimitOverrides).where(eq(guardLimitOverrides.sender, bySender)).prepare();
+  // The native transaction function is made once, because drizzle's `transaction` makes a new one per call.
+  const client = (db as SqliteDb & { $client: Database.Database }).$client;
+  const read = client.transaction((sender: SenderKey): SenderPolicy => {
+    const policy: SenderPolicy = {};
+    const blockRow = block.get({ sender });
+    const allowRow = allow.get({ sender });
+    const limitRow = limit.get({ sender });
+    if (blockRow) policy.block = toBlock(blockRow);
+    if (allowRow) policy.allow = { sender: allowRow.sender, by: allowRow.allowedBy, at: allowRow.allowedAt };
+    if (limitRow) {
+      policy.limit = {
+        sender: limitRow.sender,
+        points: JSON.parse(limitRow.points) as Record<string, number>,
+        by: limitRow.setBy,
+        at: limitRow.setAt,
+      };
+    }
+    return policy;
+  });
+  return (sender) => read.deferred(sender);
 }

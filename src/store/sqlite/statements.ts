@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, lte, or, sql } from 'drizzle-orm';
 import type { SqliteDb } from '../db.js';
-import { conversations, customers, messages } from '../schema.js';
+import { conversations, customers, messages, requestLog } from '../schema.js';
 
 const param = (name: string) => sql.placeholder(name);
 /** A placeholder in an UPDATE's SET list, where drizzle's types accept only SQL. */
@@ -107,6 +107,32 @@ export function prepareStatements(db: SqliteDb) {
         updatedAt: param('now'),
       })
       .returning()
+      .prepare(),
+    insertRequestLog: db
+      .insert(requestLog)
+      .values({
+        messageId: param('messageId'),
+        conversationId: param('conversationId'),
+        channel: param('channel'),
+        customerId: param('customerId'),
+        receivedAt: param('receivedAt'),
+        finishedAt: param('finishedAt'),
+        endToEndMs: param('endToEndMs'),
+        queueWaitMs: param('queueWaitMs'),
+        providerMs: param('providerMs'),
+        provider: param('provider'),
+        model: param('model'),
+        fallbackLevel: param('fallbackLevel'),
+        tokensIn: param('tokensIn'),
+        tokensOut: param('tokensOut'),
+        costUsd: param('costUsd'),
+        cacheHit: param('cacheHit'),
+        validatorOutcome: param('validatorOutcome'),
+        validatorReasons: param('validatorReasons'),
+        rateLimitOutcome: param('rateLimitOutcome'),
+        outcome: param('outcome'),
+        errorType: param('errorType'),
+      })
       .prepare(),
   };
 }
