@@ -155,7 +155,8 @@ async function main(): Promise<void> {
     },
   });
   const file = positionals[0];
-  if (!file || !existsSync(file)) throw new Error('usage: npx tsx scripts/replay-cluster.ts FILE.jsonl [--workers 1,2] [--limit N] [--concurrency N] [--llm-latency MS]');
+  if (!file) throw new UsageError('usage: npx tsx scripts/replay-cluster.ts FILE.jsonl [--workers 1,2] [--limit N] [--concurrency N] [--llm-latency MS]');
+  if (!existsSync(file)) throw new UsageError(`replay file ${file} not found`);
   const conversations: ReplayConversation[] = [];
   for await (const conversation of readReplayFile(file)) {
     if (conversations.length >= Number(values.limit)) break;
@@ -171,7 +172,11 @@ async function main(): Promise<void> {
   console.table(results);
 }
 
+/** A mistake in the command line, reported without a stack trace. */
+class UsageError extends Error {}
+
 main().catch((error: unknown) => {
-  process.stderr.write(`replay-cluster: ${error instanceof Error ? error.stack : String(error)}\n`);
+  const detail = error instanceof UsageError ? error.message : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`replay-cluster: ${detail}\n`);
   process.exit(1);
 });

@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   const startedAt = core.clock.now();
   const limit = values.limit ? Number(values.limit) : Number.POSITIVE_INFINITY;
   const conversations: AsyncIterable<ReplayConversation> = take(readReplayFile(file), limit);
-  let lastPrint = 0;
+  let lastPrint = Date.now();
   const replayed = await runReplay({
     core,
     conversations,

@@ -24,8 +24,10 @@ export interface HandoffRouter {
 export class NoStaffHandoff implements HandoffRouter {
   constructor(private readonly supportContact: string) {}
 
-  async escalate(conversation: ConversationRow): Promise<OutboundDraft[]> {
-    return [{ kind: 'handoff', text: t(conversation.locale, 'core.handoff_no_staff', { contact: this.supportContact }) }];
+  async escalate(conversation: ConversationRow, _inbound: InboundRow, reason: string): Promise<OutboundDraft[]> {
+    // A customer who asked for a person is pointed to people; otherwise the bot admits it cannot answer.
+    const key = reason === 'customer_requested' ? 'core.handoff_no_staff_requested' : 'core.handoff_no_staff';
+    return [{ kind: 'handoff', text: t(conversation.locale, key, { contact: this.supportContact }) }];
   }
 
   async relay(): Promise<boolean> {
