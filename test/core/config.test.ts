@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseChannelConfig } from '../../adapters/config.js';
 import { ConfigError, parseConfig } from '../../src/config.js';
 
 describe('parseConfig', () => {
@@ -26,6 +28,21 @@ describe('parseConfig', () => {
     }
     expect(message).toContain('REDIS_URL');
     expect(message).not.toContain('secret@host');
+  });
+
+  it('accepts every value in .env.example', () => {
+    const env: Record<string, string> = {};
+    for (const line of readFileSync('.env.example', 'utf8').split('\n')) {
+      const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+      if (match) env[match[1]!] = match[2]!;
+    }
+    expect(Object.keys(env).length).toBeGreaterThan(90);
+    const config = parseConfig(env) as Record<string, unknown>;
+    const channels = parseChannelConfig(env) as Record<string, unknown>;
+    // Every documented variable belongs to one of the schemas.
+    const known = new Set([...Object.keys(config), ...Object.keys(channels)]);
+    const unknown = Object.keys(env).filter((name) => env[name] !== '' && !known.has(name));
+    expect(unknown).toEqual([]);
   });
 
   it('treats empty strings as unset', () => {
