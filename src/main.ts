@@ -119,7 +119,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const detail = error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error);
+  let detail = String(error);
+  if (error instanceof Error) detail = error.stack ?? error.message;
+  if (error instanceof ConfigError) detail = error.message;
   process.stderr.write(`frontdesk: start-up failed: ${detail}\n`);
   process.exit(1);
 });
