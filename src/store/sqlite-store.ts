@@ -4,6 +4,7 @@ import type { InboundMessage } from '../bus/types.js';
 import { openSqlite, type OpenedDatabase, type SqliteDb } from './db.js';
 import { prepareStatements, prepareUpserts, type StoreStatements } from './sqlite/statements.js';
 import { accounts, conversations, customers, messages, orders, requestLog } from './schema.js';
+import { toInbound, toOutbound } from './rows.js';
 import type {
   AccountRow,
   AcceptedInbound,
@@ -28,39 +29,6 @@ export function conversationIdFor(channel: string, chatId: string): string {
 /** Customer id for a platform user. */
 export function customerIdFor(channel: string, platformUserId: string): string {
   return `${channel}:${platformUserId}`;
-}
-
-type MessageRecord = typeof messages.$inferSelect;
-
-function toInbound(row: MessageRecord, customerId: string): InboundRow {
-  return {
-    id: row.id,
-    conversationId: row.conversationId,
-    channel: row.channel,
-    platformMessageId: row.platformMessageId ?? '',
-    customerId,
-    text: row.text,
-    attachments: row.extra ? JSON.parse(row.extra) : [],
-    state: row.state as InboundRow['state'],
-    outcome: row.outcome,
-    createdAt: row.createdAt,
-  };
-}
-
-function toOutbound(row: MessageRecord): OutboundRow {
-  return {
-    id: row.id,
-    conversationId: row.conversationId,
-    channel: row.channel,
-    author: row.author,
-    kind: row.kind as OutboundRow['kind'],
-    text: row.text,
-    buttons: row.extra ? JSON.parse(row.extra) : [],
-    state: row.state as OutboundRow['state'],
-    replyToId: row.replyToId,
-    attempts: row.attempts,
-    createdAt: row.createdAt,
-  };
 }
 
 /** Return the values of a request-log row, with the column default for each field the entry leaves out. */

@@ -4,7 +4,7 @@ import { conversationIdFor, customerIdFor } from '../sqlite-store.js';
 import type { AcceptedInbound, OutboundDraft, OutboundRow, RequestLogEntry } from '../types.js';
 import type { PgDb } from './connect.js';
 import { StaleClaimError } from './errors.js';
-import { toOutbound } from './rows.js';
+import { toOutbound } from '../rows.js';
 import { conversations, customers, messages, requestLog } from './schema.js';
 
 /** Persist an inbound message with its customer and conversation unless it is already stored. */

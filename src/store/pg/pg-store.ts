@@ -18,7 +18,7 @@ import type {
 } from '../types.js';
 import { openPg, type PgDb, type PgOpenOptions } from './connect.js';
 import { acceptInbound, completeInbound } from './inbound.js';
-import { toInbound, toOutbound } from './rows.js';
+import { toInbound, toOutbound } from '../rows.js';
 import { accounts, conversations, customers, messages, orders, requestLog } from './schema.js';
 
 /**

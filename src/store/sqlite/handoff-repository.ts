@@ -1,13 +1,10 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
-
 import type { HandoffRepository } from '../../handoff/repository.js';
-import type { Handoff, HandoffReason, StaffUser, ThreadRef } from '../../handoff/types.js';
+import type { Handoff, ThreadRef } from '../../handoff/types.js';
 import type { SqliteDb } from '../db.js';
 import { handoffs } from '../ops-schema.js';
+import { handoffToRow, rowToHandoff } from '../rows.js';
 import { RecordError } from './errors.js';
-
-type HandoffRow = typeof handoffs.$inferInsert;
-type HandoffRecord = typeof handoffs.$inferSelect;
 
 /**
  * `HandoffRepository` on the SQLite table `handoffs`. Records read back equal the records
@@ -18,7 +15,7 @@ export class SqliteHandoffRepository implements HandoffRepository {
 
   /** Insert a new handoff; throws `RecordError` `already_exists` when the id is taken. */
   async insert(handoff: Handoff): Promise<void> {
-    const result = this.db.insert(handoffs).values(toRow(handoff)).onConflictDoNothing({ target: handoffs.id }).run();
+    const result = this.db.insert(handoffs).values(handoffToRow(handoff)).onConflictDoNothing({ target: handoffs.id }).run();
     if (result.changes === 0) {
       throw new RecordError('already_exists', 'handoffs', handoff.id, `handoff ${handoff.id} already exists`);
     }
@@ -26,7 +23,7 @@ export class SqliteHandoffRepository implements HandoffRepository {
 
   /** Replace the stored record with the same id; throws `RecordError` `not_found` when there is none. */
   async update(handoff: Handoff): Promise<void> {
-    const { id, ...columns } = toRow(handoff);
+    const { id, ...columns } = handoffToRow(handoff);
     const result = this.db.update(handoffs).set(columns).where(eq(handoffs.id, id)).run();
     if (result.changes === 0) {
       throw new RecordError('not_found', 'handoffs', handoff.id, `handoff ${handoff.id} not found`);
@@ -35,7 +32,7 @@ export class SqliteHandoffRepository implements HandoffRepository {
 
   async get(id: string): Promise<Handoff | undefined> {
     const row = this.db.select().from(handoffs).where(eq(handoffs.id, id)).get();
-    return row && toHandoff(row);
+    return row && rowToHandoff(row);
   }
 
   /** Return the oldest handoff of the conversation that is not resolved, if any. */
@@ -47,7 +44,7 @@ export class SqliteHandoffRepository implements HandoffRepository {
       .orderBy(asc(handoffs.openedAt), sql`rowid`)
       .limit(1)
       .get();
-    return row && toHandoff(row);
+    return row && rowToHandoff(row);
   }
 
   /** Return the first inserted handoff whose card is in `thread`, in any state. */
@@ -59,7 +56,7 @@ export class SqliteHandoffRepository implements HandoffRepository {
       .orderBy(sql`rowid`)
       .limit(1)
       .get();
-    return row && toHandoff(row);
+    return row && rowToHandoff(row);
   }
 
   /** Return every handoff not resolved yet, oldest first. Ties keep insertion order. */
@@ -70,59 +67,6 @@ export class SqliteHandoffRepository implements HandoffRepository {
       .where(ne(handoffs.state, 'resolved'))
       .orderBy(asc(handoffs.openedAt), sql`rowid`)
       .all()
-      .map(toHandoff);
+      .map(rowToHandoff);
   }
-}
-
-function toRow(handoff: Handoff): HandoffRow {
-  return {
-    id: handoff.id,
-    conversationId: handoff.conversationId,
-    channel: handoff.channel,
-    chatId: handoff.chatId,
-    customerName: handoff.customerName,
-    locale: handoff.locale,
-    reason: handoff.reason,
-    state: handoff.state,
-    staffChannel: handoff.thread?.channel ?? null,
-    staffThreadTs: handoff.thread?.ts ?? null,
-    claimedById: handoff.claimedBy?.id ?? null,
-    claimedByName: handoff.claimedBy?.name ?? null,
-    resolvedById: handoff.resolvedBy?.id ?? null,
-    resolvedByName: handoff.resolvedBy?.name ?? null,
-    openedAt: handoff.openedAt,
-    claimedAt: handoff.claimedAt ?? null,
-    resolvedAt: handoff.resolvedAt ?? null,
-    reminderSentAt: handoff.reminderSentAt ?? null,
-  };
-}
-
-function toHandoff(row: HandoffRecord): Handoff {
-  const handoff: Handoff = {
-    id: row.id,
-    conversationId: row.conversationId,
-    channel: row.channel,
-    chatId: row.chatId,
-    customerName: row.customerName,
-    locale: row.locale,
-    reason: row.reason as HandoffReason,
-    state: row.state,
-    openedAt: row.openedAt,
-  };
-  if (row.staffChannel !== null && row.staffThreadTs !== null) {
-    handoff.thread = { channel: row.staffChannel, ts: row.staffThreadTs };
-  }
-  const claimedBy = toStaffUser(row.claimedById, row.claimedByName);
-  if (claimedBy) handoff.claimedBy = claimedBy;
-  const resolvedBy = toStaffUser(row.resolvedById, row.resolvedByName);
-  if (resolvedBy) handoff.resolvedBy = resolvedBy;
-  if (row.claimedAt !== null) handoff.claimedAt = row.claimedAt;
-  if (row.resolvedAt !== null) handoff.resolvedAt = row.resolvedAt;
-  if (row.reminderSentAt !== null) handoff.reminderSentAt = row.reminderSentAt;
-  return handoff;
-}
-
-function toStaffUser(id: string | null, name: string | null): StaffUser | undefined {
-  if (id === null) return undefined;
-  return name === null ? { id } : { id, name };
 }
