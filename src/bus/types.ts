@@ -48,7 +48,7 @@ export interface InboundMessage {
   replyTo?: string;
 }
 
-/** Why a message is sent; channels may render kinds differently. */
+/** Purpose of a message; channels may render kinds differently. */
 export type OutboundKind = 'answer' | 'notice' | 'handoff' | 'relay' | 'rating' | 'busy';
 
 export interface Button {
@@ -67,7 +67,7 @@ export interface OutboundMessage {
   buttons?: Button[];
   /** Platform id of the inbound message this answers, when the channel threads replies. */
   replyToPlatformId?: string;
-  /** Who wrote the text when it is not the bot, such as `staff:Ana` for a relayed staff reply. */
+  /** Author of the text when it is not the bot, such as `staff:Ana` for a relayed staff reply. */
   author?: string;
 }
 
@@ -99,7 +99,7 @@ export type AcceptResult =
   | { status: 'duplicate'; messageId: number; conversationId: string }
   | { status: 'busy'; messageId: number; conversationId: string };
 
-/** What an adapter hands inbound traffic to. `bus.accept()` persists before it resolves. */
+/** Receiver of an adapter's inbound traffic. `bus.accept()` persists before it resolves. */
 export interface InboundSink {
   accept(message: InboundMessage): Promise<AcceptResult>;
   action(action: ChannelAction): Promise<void>;

@@ -3,20 +3,17 @@ import { parseRatingAction } from '../handoff/service.js';
 import type { Logger } from '../log.js';
 import type { MonitorSink } from '../monitor/record.js';
 import { conversationIdFor, customerIdFor } from '../store/sqlite-store.js';
+import type { FeedbackStore } from '../store/sqlite/feedback-store.js';
 import type { Store } from '../store/types.js';
 import type { HandoffWiring } from './handoff-wiring.js';
 import { FEEDBACK_DOWN, FEEDBACK_UP } from './pipeline.js';
-
-export interface FeedbackStoreLike {
-  add(entry: { conversationId: string; customerId: string; messageId: number | null; kind: 'thumb' | 'rating'; value: number; createdAt: number }): Promise<void>;
-}
 
 export interface FeedbackActionsOptions {
   store: Store;
   monitor: MonitorSink;
   handoff: HandoffWiring;
   logger: Logger;
-  feedbackStore?: FeedbackStoreLike;
+  feedbackStore?: FeedbackStore;
   now?: () => number;
 }
 

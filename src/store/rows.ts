@@ -3,7 +3,7 @@
  * and PostgreSQL stores: both dialects store the same columns under the same names.
  */
 import type { Handoff, HandoffReason, StaffUser } from '../handoff/types.js';
-import type { InboundRow, OutboundRow } from './types.js';
+import type { InboundRow, MessageRow, OutboundRow } from './types.js';
 
 /** The columns of a `messages` row that the mappers read. */
 export interface StoredMessage {
@@ -53,6 +53,15 @@ export function toOutbound(row: StoredMessage): OutboundRow {
     attempts: row.attempts,
     createdAt: row.createdAt,
   };
+}
+
+/**
+ * Sort messages into conversation order in place: each reply right after the message it
+ * answers, even when a later message was stored before the reply.
+ */
+export function inConversationOrder(rows: MessageRow[]): MessageRow[] {
+  const position = (row: MessageRow) => (row.replyToId === null ? row.id : row.replyToId + 0.5);
+  return rows.sort((a, b) => position(a) - position(b) || a.id - b.id);
 }
 
 /** The columns of a `handoffs` row; optional parts of a handoff are stored as null. */

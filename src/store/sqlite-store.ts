@@ -4,7 +4,7 @@ import type { InboundMessage } from '../bus/types.js';
 import { openSqlite, type OpenedDatabase, type SqliteDb } from './db.js';
 import { prepareStatements, prepareUpserts, type StoreStatements } from './sqlite/statements.js';
 import { accounts, conversations, customers, messages, orders, requestLog } from './schema.js';
-import { toInbound, toOutbound } from './rows.js';
+import { inConversationOrder, toInbound, toOutbound } from './rows.js';
 import type {
   AccountRow,
   AcceptedInbound,
@@ -301,8 +301,7 @@ export class SqliteStore implements Store {
       uptoId === undefined
         ? this.statements.messagesAll.all({ conversationId, limit })
         : this.statements.messagesUpTo.all({ conversationId, uptoId, limit });
-    const position = (row: MessageRow) => (row.replyToId === null ? row.id : row.replyToId + 0.5);
-    return rows.sort((a, b) => position(a) - position(b) || a.id - b.id);
+    return inConversationOrder(rows);
   }
 
   async getCustomer(id: string): Promise<CustomerRow | undefined> {

@@ -18,7 +18,7 @@ import type {
 } from '../types.js';
 import { openPg, type PgDb, type PgOpenOptions } from './connect.js';
 import { acceptInbound, completeInbound } from './inbound.js';
-import { toInbound, toOutbound } from '../rows.js';
+import { inConversationOrder, toInbound, toOutbound } from '../rows.js';
 import { accounts, conversations, customers, messages, orders, requestLog } from './schema.js';
 
 /**
@@ -196,9 +196,7 @@ export class PgStore implements Store {
       )
       .orderBy(desc(messages.id))
       .limit(limit);
-    // A reply sorts right after the message it answers, as the Store contract describes.
-    const position = (row: MessageRow) => (row.replyToId === null ? row.id : row.replyToId + 0.5);
-    return rows.sort((a, b) => position(a) - position(b) || a.id - b.id);
+    return inConversationOrder(rows);
   }
 
   async getCustomer(id: string): Promise<CustomerRow | undefined> {
